@@ -130,6 +130,12 @@ def build_scratch_marian(
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    # Like a trained zh→en model, never emit pieces that only the Chinese side uses.
+    target_pieces = set(_pieces(target_spm)) | set(SPECIAL_TOKENS)
+    with torch.no_grad():
+        for piece, index in vocab.items():
+            if piece not in target_pieces:
+                model.final_logits_bias[0, index] = -1e4
     model.eval()
     model.save_pretrained(directory)
     # Round-trip through the tokenizer class once so a broken layout fails here, not in a test.

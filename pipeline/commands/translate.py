@@ -1,0 +1,96 @@
+"""``zhen translate``: Chinese documents in, bilingual workbook, Markdown and JSON out."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from pipeline.engines.base import DEFAULT_MODEL
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "translate", help="translate Chinese documents into English",
+        description="Translate Chinese .txt/.md documents. For each input NAME it writes NAME.xlsx (the "
+                    "reviewer workbook), NAME.md (bilingual), NAME.en.md (English) and NAME.json.",
+    )
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="Chinese .txt or .md files")
+    parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help=f"Hugging Face model id or local folder (default: {DEFAULT_MODEL})")
+    parser.add_argument("--engine", default="auto", choices=["auto", "transformers", "ctranslate2"],
+                        help="translation engine (default: auto — CTranslate2 when installed)")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
+    parser.add_argument("--compute-type", default=None,
+                        help="CTranslate2 compute type (default: int8 on CPU, float16 on CUDA)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: physical cores)")
+    parser.add_argument("--batch-size", type=int, default=16, help="segments per batch (default: 16)")
+    parser.add_argument("--max-batch-tokens", type=int, default=None,
+                        help="cap on padded source tokens per batch (default: no cap)")
+    parser.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
+    parser.add_argument("--max-segment-tokens", type=int, default=200,
+                        help="split sentences longer than this many model tokens at clause boundaries (default: 200)")
+    parser.add_argument("--glossary", type=Path, default=None,
+                        help="glossary YAML file or folder (default: glossary/ when it exists)")
+    parser.add_argument("--constraints", default="hard", choices=["hard", "soft", "off"],
+                        help="how strictly glossary renderings are enforced (default: hard)")
+    parser.add_argument("--encoding", default=None, help="input encoding, e.g. gb18030 (default: UTF-8, BOM-aware)")
+    parser.add_argument("--no-repair", action="store_true", help="do not repair PDF layout (captions, cut paragraphs)")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the translation memory")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    parser.set_defaults(func=run)
+
+
+def default_threads() -> int:
+    try:
+        import psutil  # optional: physical cores when available
+
+        return psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    except ImportError:
+        return os.cpu_count() or 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.glossary import load_glossary
+    from pipeline.translate_job import TranslateJob
+    from pipeline.engines.base import DecodingOptions, EngineSettings
+    from pipeline.run import RunSettings
+
+    for option in ("batch_size", "beams", "max_segment_tokens"):
+        if getattr(args, option) < 1:
+            from pipeline.errors import InputError
+
+            raise InputError(f"--{option.replace('_', '-')} must be at least 1.")
+    glossary_path = args.glossary if args.glossary is not None else (Path("glossary") if Path("glossary").is_dir() else None)
+    glossary = load_glossary(glossary_path)
+    decoding = DecodingOptions(beams=args.beams, batch_size=args.batch_size,
+                               max_batch_tokens=args.max_batch_tokens, constraints=args.constraints)
+    settings = RunSettings(
+        engine=args.engine,
+        engine_settings=EngineSettings(model=args.model, device=args.device,
+                                       threads=args.threads or default_threads(),
+                                       compute_type=args.compute_type, decoding=decoding),
+        max_segment_tokens=args.max_segment_tokens,
+        encoding=args.encoding,
+        repair_layout=not args.no_repair,
+        use_cache=not args.no_cache,
+        command="zhen " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("zhen") else "",
+    )
+    show_progress = not args.quiet and sys.stderr.isatty()
+    job = TranslateJob(settings, glossary, args.out, force=args.force, show_progress=show_progress)
+    started = time.perf_counter()
+    for path in args.inputs:
+        result = job.translate_file(path)
+        if not args.quiet:
+            counts = result.document.metadata["counts"]
+            terms = counts["terms"]
+            print(f"{path}: {counts['paragraphs']} paragraphs, {counts['segments']} segments, "
+                  f"terms {terms['applied']} applied / {terms['repaired']} repaired / {terms['missing']} missing, "
+                  f"{sum(counts['flags'].values())} QA flags, {time.perf_counter() - started:.1f} s → "
+                  + ", ".join(str(output) for output in result.outputs))
+    return 0

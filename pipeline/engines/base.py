@@ -1,0 +1,139 @@
+"""What a translation engine is: a small protocol, chosen by name and imported on demand.
+
+Keeping the engines behind this seam means ``zhen --help`` never imports torch, and a new engine
+(CTranslate2, a remote API) needs no change in the stages that call it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+ConstraintMode = Literal["hard", "soft", "off"]
+ProgressCallback = Callable[[int], None]
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
+
+
+@dataclass(frozen=True)
+class RequiredRendering:
+    """An English rendering the translation must contain ``count`` times."""
+
+    rendering: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    """One source text to translate, with the glossary's demands on its output."""
+
+    source: str
+    required: tuple[RequiredRendering, ...] = ()
+    avoid: tuple[str, ...] = ()
+
+
+@dataclass
+class TranslationResult:
+    text: str
+    score: float | None = None  # mean log-probability per generated token
+
+
+@dataclass(frozen=True)
+class DecodingOptions:
+    """Settings that change what the engine outputs (so they belong in a translation-memory key)."""
+
+    beams: int = 4
+    batch_size: int = 16
+    max_batch_tokens: int | None = None
+    constraints: ConstraintMode = "hard"
+    # New-token budget per segment: ratio × source tokens + slack, plus the glossary renderings.
+    length_ratio: float = 2.0
+    length_slack: int = 10
+
+    def cache_key(self) -> str:
+        return f"beams={self.beams};constraints={self.constraints};ratio={self.length_ratio};slack={self.length_slack}"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    model: str = DEFAULT_MODEL
+    device: str = "auto"
+    threads: int | None = None
+    compute_type: str | None = None
+    decoding: DecodingOptions = field(default_factory=DecodingOptions)
+
+
+class TranslationEngine(Protocol):
+    name: str
+
+    @property
+    def identity(self) -> str:
+        """Model identity (id and revision, or a content hash of a local directory) for caching."""
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source-side token counts, as the model's own tokenizer sees the texts."""
+
+    def translate(
+        self, requests: Sequence[TranslationRequest], on_progress: ProgressCallback | None = None
+    ) -> list[TranslationResult]:
+        """Translate in the order given; ``on_progress(n)`` is called as each batch of n finishes."""
+
+
+ENGINE_MODULES = {
+    "transformers": "pipeline.engines.transformers_engine",
+    "ctranslate2": "pipeline.engines.ctranslate2_engine",
+}
+
+
+def available_engines() -> list[str]:
+    return [name for name, module in ENGINE_MODULES.items() if importlib.util.find_spec(module) is not None]
+
+
+def resolve_engine_name(name: str) -> str:
+    """``auto`` picks CTranslate2 when it is installed, else transformers."""
+    if name != "auto":
+        return name
+    if importlib.util.find_spec("ctranslate2") is not None and importlib.util.find_spec(
+        ENGINE_MODULES["ctranslate2"]
+    ) is not None:
+        return "ctranslate2"
+    return "transformers"
+
+
+def load_engine(name: str, settings: EngineSettings) -> TranslationEngine:
+    from pipeline.errors import ModelError
+
+    name = resolve_engine_name(name)
+    if name not in ENGINE_MODULES:
+        raise ModelError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_MODULES)}.")
+    try:
+        module = importlib.import_module(ENGINE_MODULES[name])
+    except ImportError as error:
+        raise ModelError(f"the {name} engine is not installed ({error.name} is missing); "
+                         f"install it with: pip install 'zhen[fast]', or use --engine transformers.") from None
+    return module.create_engine(settings)
+
+
+def batches_by_length(lengths: Sequence[int], batch_size: int, max_batch_tokens: int | None) -> list[list[int]]:
+    """Group indices into batches of similar length (longest first); the caller restores order.
+
+    A batch holds at most ``batch_size`` items and, when given, at most ``max_batch_tokens``
+    padded tokens (items × longest item).
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = lengths[current[0]] if current else lengths[index]
+        too_many = len(current) >= batch_size
+        too_big = max_batch_tokens is not None and current and (len(current) + 1) * longest > max_batch_tokens
+        if current and (too_many or too_big):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches

@@ -1,0 +1,146 @@
+"""MarianMT through Hugging Face transformers: the reference engine, with full glossary control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.engines.base import (
+    EngineSettings,
+    ProgressCallback,
+    TranslationRequest,
+    TranslationResult,
+    batches_by_length,
+)
+from pipeline.engines.constraints import GlossaryLogitsProcessor, encode_constraints, rendering_variants
+from pipeline.engines.model_files import locate_model
+from pipeline.errors import ModelError
+
+
+def pick_device(requested: str) -> str:
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for, but torch sees no CUDA device "
+                         "(is this a CPU-only torch build?). Use --device cpu or auto.")
+    if requested not in {"cpu"} and not requested.startswith("cuda"):
+        raise ModelError(f"unknown device {requested!r}; use auto, cpu or cuda.")
+    return requested
+
+
+class TransformersEngine:
+    """Batches sorted by token length, beam search under ``torch.inference_mode()``, order restored."""
+
+    name = "transformers"
+
+    def __init__(self, settings: EngineSettings) -> None:
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.set_verbosity_error()
+        transformers_logging.disable_progress_bar()
+        self.settings = settings
+        self.decoding = settings.decoding
+        self.location = locate_model(settings.model)
+        self.device = pick_device(settings.device)
+        if settings.threads and self.device == "cpu":
+            torch.set_num_threads(settings.threads)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.location.directory, trust_remote_code=False)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(self.location.directory, trust_remote_code=False)
+        except (OSError, ValueError, RuntimeError) as error:
+            raise ModelError(f"cannot load the model in {self.location.directory}: {error}".split("\n")[0]) from None
+        self.model.to(self.device).eval()
+        self._unknown_id = self.tokenizer.unk_token_id
+        self._eos_id = self.tokenizer.eos_token_id
+
+    @property
+    def identity(self) -> str:
+        return self.location.identity
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def encode_target(self, text: str) -> list[int]:
+        """Target-side token ids of ``text`` as it would appear inside a sentence."""
+        return self.tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+
+    def translate(self, requests: Sequence[TranslationRequest],
+                  on_progress: ProgressCallback | None = None) -> list[TranslationResult]:
+        lengths = self.count_tokens([request.source for request in requests])
+        results: list[TranslationResult | None] = [None] * len(requests)
+        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.max_batch_tokens):
+            translated = self._translate_batch([requests[i] for i in batch], [lengths[i] for i in batch])
+            for index, result in zip(batch, translated):
+                results[index] = result
+            if on_progress:
+                on_progress(len(batch))
+        return [result for result in results if result is not None]
+
+    def _budget(self, source_tokens: int) -> int:
+        return int(self.decoding.length_ratio * source_tokens) + self.decoding.length_slack
+
+    def _translate_batch(self, requests: list[TranslationRequest], lengths: list[int]) -> list[TranslationResult]:
+        import torch
+        from transformers import LogitsProcessorList
+
+        beams = self.decoding.beams
+        mode = self.decoding.constraints
+        rows = [encode_constraints(request if mode != "off" else TranslationRequest(request.source),
+                                   self.encode_target, self._budget(length), self._unknown_id)
+                for request, length in zip(requests, lengths)]
+        generation: dict = {"num_beams": beams, "max_new_tokens": max(row.budget for row in rows) + 1,
+                            "output_scores": True, "return_dict_in_generate": True}
+        if mode == "hard":
+            processor = GlossaryLogitsProcessor(rows, beams, self._eos_id)
+        else:
+            processor = GlossaryLogitsProcessor([row.__class__((), (), row.budget) for row in rows], beams, self._eos_id)
+            if mode == "soft":
+                generation.update(self._soft_constraints(requests))
+        generation["logits_processor"] = LogitsProcessorList([processor])
+        inputs = self.tokenizer([request.source for request in requests], return_tensors="pt",
+                                padding=True, truncation=False).to(self.device)
+        with torch.inference_mode():
+            output = self.model.generate(**inputs, **generation)
+        texts = self.tokenizer.batch_decode(output.sequences, skip_special_tokens=True, use_source_tokenizer=False)
+        return [TranslationResult(text, score) for text, score in zip(texts, self._scores(output, beams))]
+
+    def _soft_constraints(self, requests: list[TranslationRequest]) -> dict:
+        bias: dict[tuple[int, ...], float] = {}
+        banned: list[list[int]] = []
+        for request in requests:
+            for item in request.required:
+                for form in rendering_variants(item.rendering):
+                    ids = self.encode_target(form)
+                    if ids and self._unknown_id not in ids:
+                        bias[tuple(ids)] = 2.0
+            for phrase in request.avoid:
+                for form in rendering_variants(phrase):
+                    ids = self.encode_target(form)
+                    if ids and self._unknown_id not in ids:
+                        banned.append(ids)
+        options: dict = {}
+        if bias:
+            options["sequence_bias"] = bias
+        if banned:
+            options["bad_words_ids"] = banned
+        return options
+
+    def _scores(self, output, beams: int) -> list[float | None]:  # noqa: ANN001
+        if beams > 1 and getattr(output, "sequences_scores", None) is not None:
+            return [float(score) for score in output.sequences_scores]
+        transition = self.model.compute_transition_scores(output.sequences, output.scores, normalize_logits=False)
+        scores = []
+        for row in transition:
+            finite = row[row.isfinite()]
+            scores.append(float(finite.mean()) if len(finite) else None)
+        return scores
+
+
+def create_engine(settings: EngineSettings) -> TransformersEngine:
+    return TransformersEngine(settings)

@@ -1,0 +1,1 @@
+"""Writers for the outputs of a run: JSON, bilingual and English Markdown, the reviewer workbook."""

@@ -1,0 +1,86 @@
+"""Glossary terms in the document: find them in the source, demand them of the engine, check the English.
+
+Terms are matched on whole paragraphs (so a term is found even where a long sentence is later cut),
+their spans protect the cut points, and each hit is then owned by the segment — and the part of the
+segment — that contains it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from pipeline.document import Flag, Paragraph, Segment, TermHit
+from pipeline.engines.base import RequiredRendering, TranslationRequest
+from pipeline.engines.constraints import count_rendering, replace_avoided
+from pipeline.glossary import Glossary, TermMatch
+
+
+def match_paragraph(glossary: Glossary, paragraph: Paragraph) -> list[TermMatch]:
+    return glossary.match(paragraph.source) if paragraph.translatable else []
+
+
+def assign_hits(segment: Segment, offset: int, matches: Sequence[TermMatch]) -> None:
+    """Give ``segment`` (starting at ``offset`` in its paragraph) the matches that lie inside it."""
+    end = offset + len(segment.source)
+    segment.terms = [
+        TermHit(zh=match.entry.zh, en=match.entry.en, start=match.start - offset, end=match.end - offset,
+                surface=match.surface, avoid=match.entry.avoid)
+        for match in matches if offset <= match.start and match.end <= end
+    ]
+
+
+def part_requests(segment: Segment) -> list[TranslationRequest]:
+    """One engine request per part of the segment, carrying the renderings of the terms inside that part."""
+    requests = []
+    offset = 0
+    for part in segment.parts:
+        hits = [hit for hit in segment.terms if offset <= hit.start and hit.end <= offset + len(part)]
+        counts = Counter(hit.en for hit in hits)
+        avoid = tuple(dict.fromkeys(phrase for hit in hits for phrase in hit.avoid))
+        requests.append(TranslationRequest(
+            source=part,
+            required=tuple(RequiredRendering(en, count) for en, count in counts.items()),
+            avoid=avoid,
+        ))
+        offset += len(part)
+    return requests
+
+
+def verify_terms(segment: Segment) -> None:
+    """Set each term's outcome from the English, repairing ``avoid`` renderings that slipped through."""
+    by_rendering: dict[str, list[TermHit]] = {}
+    for hit in segment.terms:
+        by_rendering.setdefault(hit.en, []).append(hit)
+    for rendering, hits in by_rendering.items():
+        present = count_rendering(segment.target, rendering)
+        repaired = 0
+        if present < len(hits):
+            for avoided in dict.fromkeys(a for hit in hits for a in hit.avoid):
+                segment.target, replaced = replace_avoided(segment.target, avoided, rendering)
+                repaired += replaced
+        for index, hit in enumerate(hits):
+            if index < present:
+                hit.status = "applied"
+            elif index < present + repaired:
+                hit.status = "repaired"
+            else:
+                hit.status = "missing"
+                segment.flags.append(Flag(
+                    "term-missing", "error",
+                    f"Glossary term {hit.surface or hit.zh} must be rendered as “{rendering}”, "
+                    f"which the translation does not contain.",
+                ))
+    for hit in segment.terms:
+        for avoided in hit.avoid:
+            if count_rendering(segment.target, avoided):
+                segment.flags.append(Flag(
+                    "term-avoided", "error",
+                    f"The translation uses “{avoided}”, which the glossary rules out for {hit.zh} "
+                    f"(use “{hit.en}”).",
+                ))
+
+
+def term_counts(segments: Sequence[Segment]) -> dict[str, int]:
+    counts = Counter(hit.status for segment in segments for hit in segment.terms)
+    return {status: counts.get(status, 0) for status in ("applied", "repaired", "missing")}
