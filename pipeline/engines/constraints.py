@@ -92,6 +92,7 @@ def encode_constraints(request: TranslationRequest, encode: Encoder, budget: int
 class _HypothesisState:
     met: tuple[int, ...]
     active: tuple[int, int, int] | None  # (constraint, alternative, next position)
+    just_completed: bool = False  # the last token finished a rendering
 
 
 class GlossaryLogitsProcessor:
@@ -103,8 +104,12 @@ class GlossaryLogitsProcessor:
     """
 
     def __init__(self, rows: Sequence[RowConstraints], num_beams: int, eos_token_id: int,
-                 prompt_length: int = 1, bonus: float = FIRST_TOKEN_BONUS) -> None:
+                 prompt_length: int = 1, bonus: float = FIRST_TOKEN_BONUS,
+                 word_continuations: Sequence[int] = ()) -> None:
         self.rows = list(rows)
+        # Pieces that would glue onto the previous word ("ff" after "connectivity"): banned right
+        # after a rendering, or the rendering would not survive as a word in the English.
+        self.word_continuations = list(word_continuations)
         self.num_beams = num_beams
         self.eos_token_id = eos_token_id
         self.prompt_length = prompt_length
@@ -142,6 +147,8 @@ class GlossaryLogitsProcessor:
                 _allow_only(scores, flat_index, [row.required[constraint].alternatives[alternative][position]],
                             negative_infinity)
                 continue
+            if state.just_completed and self.word_continuations:
+                scores[flat_index, self.word_continuations] = negative_infinity
             unmet = [c for c, done in zip(row.required, state.met) if done < c.count]
             if unmet:
                 firsts = sorted({alternative[0] for c in unmet for alternative in c.alternatives})
@@ -167,7 +174,7 @@ def _advance(row: RowConstraints, state: _HypothesisState, token: int) -> _Hypot
         if position + 1 < len(sequence):
             return _HypothesisState(state.met, (constraint, alternative, position + 1))
         met[constraint] += 1
-        return _HypothesisState(tuple(met), None)
+        return _HypothesisState(tuple(met), None, just_completed=True)
     for index, constraint in enumerate(row.required):
         if met[index] >= constraint.count:
             continue
@@ -175,9 +182,15 @@ def _advance(row: RowConstraints, state: _HypothesisState, token: int) -> _Hypot
             if alternative[0] == token:
                 if len(alternative) == 1:
                     met[index] += 1
-                    return _HypothesisState(tuple(met), None)
+                    return _HypothesisState(tuple(met), None, just_completed=True)
                 return _HypothesisState(state.met, (index, alternative_index, 1))
-    return state
+    return _HypothesisState(state.met, None) if state.just_completed else state
+
+
+def word_continuation_ids(pieces: dict[str, int]) -> list[int]:
+    """Ids of SentencePiece pieces that continue the previous word (no leading ▁, a letter or digit first)."""
+    return sorted(index for piece, index in pieces.items()
+                  if piece and piece[0] != "\u2581" and (piece[0].isalnum()) and not piece.startswith("<"))
 
 
 def _allow_only(scores, flat_index: int, token_ids: Sequence[int], negative_infinity: float) -> None:  # noqa: ANN001

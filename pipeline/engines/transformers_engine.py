@@ -11,7 +11,12 @@ from pipeline.engines.base import (
     TranslationResult,
     batches_by_length,
 )
-from pipeline.engines.constraints import GlossaryLogitsProcessor, encode_constraints, rendering_variants
+from pipeline.engines.constraints import (
+    GlossaryLogitsProcessor,
+    encode_constraints,
+    rendering_variants,
+    word_continuation_ids,
+)
 from pipeline.engines.model_files import locate_model
 from pipeline.errors import ModelError
 
@@ -55,6 +60,7 @@ class TransformersEngine:
         self.model.to(self.device).eval()
         self._unknown_id = self.tokenizer.unk_token_id
         self._eos_id = self.tokenizer.eos_token_id
+        self._word_continuations = word_continuation_ids(self.tokenizer.get_vocab())
 
     @property
     def identity(self) -> str:
@@ -97,7 +103,8 @@ class TransformersEngine:
         generation: dict = {"num_beams": beams, "max_new_tokens": max(row.budget for row in rows) + 1,
                             "output_scores": True, "return_dict_in_generate": True}
         if mode == "hard":
-            processor = GlossaryLogitsProcessor(rows, beams, self._eos_id)
+            processor = GlossaryLogitsProcessor(rows, beams, self._eos_id,
+                                                word_continuations=self._word_continuations)
         else:
             processor = GlossaryLogitsProcessor([row.__class__((), (), row.budget) for row in rows], beams, self._eos_id)
             if mode == "soft":

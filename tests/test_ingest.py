@@ -1,0 +1,74 @@
+"""Reading and decoding input files, and cutting them into blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.ingest import join_wrapped_lines, read_document, split_blocks
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("\ufeff一带一路。".encode("utf-8"))
+    assert read_document(path).text == "一带一路。"
+
+
+def test_gb18030_needs_encoding_and_then_decodes(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("高质量共建“一带一路”。".encode("gb18030"))
+    with pytest.raises(InputError) as error:
+        read_document(path)
+    message = str(error.value)
+    assert "legacy.txt" in message and "byte offset 0" in message and "--encoding gb18030" in message
+    assert read_document(path, "gb18030").text == "高质量共建“一带一路”。"
+
+
+def test_unknown_encoding_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("中文", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown encoding"):
+        read_document(path, "no-such-codec")
+
+
+def test_hard_wrapped_chinese_joins_without_space() -> None:
+    assert join_wrapped_lines(["互联互通建设", "成为重点。"]) == "互联互通建设成为重点。"
+    assert join_wrapped_lines(["Belt and", "Road"]) == "Belt and Road"
+
+
+def test_blank_lines_separate_paragraphs_and_wraps_join() -> None:
+    blocks = split_blocks("第一段第一行\n第一段第二行。\n\n第二段。\n")
+    assert [block.text for block in blocks] == ["第一段第一行第一段第二行。", "第二段。"]
+    assert (blocks[0].first_line, blocks[0].last_line) == (1, 2)
+
+
+def test_one_paragraph_per_line_without_blank_lines() -> None:
+    blocks = split_blocks("第一段。\n第二段。\n第三段。")
+    assert [block.text for block in blocks] == ["第一段。", "第二段。", "第三段。"]
+
+
+def test_markdown_roles_are_kept() -> None:
+    blocks = split_blocks("# 标题\n\n正文。\n\n- 列表一\n- 列表二\n\n```\ncode = 1\n```\n\n| a | b |\n")
+    assert [(block.kind, block.markup, block.text) for block in blocks] == [
+        ("heading", "# ", "标题"),
+        ("text", "", "正文。"),
+        ("list_item", "- ", "列表一"),
+        ("list_item", "- ", "列表二"),
+        ("code", "", "```\ncode = 1\n```"),
+        ("table", "", "| a | b |"),
+    ]
+
+
+def test_every_non_space_character_is_in_a_block() -> None:
+    text = "# 标题\n\n第一段\n续行。\n\n- 项目\n\n```\nx\n```\n尾巴"
+    blocks = split_blocks(text)
+    assert "".join("".join((b.markup + b.text).split()) for b in blocks) == "".join(text.split())
+
+
+def test_folder_and_missing_file_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        read_document(tmp_path)
+    with pytest.raises(InputError, match="no such file"):
+        read_document(tmp_path / "missing.txt")
