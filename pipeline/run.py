@@ -187,13 +187,17 @@ def translate_document(document: Document, context: RunContext,
                        on_segmented: Callable[[Document], None] | None = None) -> Document:
     """Run every enabled stage over ``document``; ``on_segmented`` sees it before translation starts."""
     started = time.perf_counter()
+    stage_seconds: dict[str, float] = {}
     for name, stage in STAGES:
         if name in context.settings.disable:
             continue
         if name == "translate" and on_segmented is not None:
             on_segmented(document)
+        stage_started = time.perf_counter()
         stage(document, context)
+        stage_seconds[name] = round(time.perf_counter() - stage_started, 4)
     document.metadata.update(run_metadata(document, context, time.perf_counter() - started))
+    document.metadata["stage_seconds"] = stage_seconds
     return document
 
 
