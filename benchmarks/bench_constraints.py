@@ -53,7 +53,7 @@ def run_once(mode: str, engine, glossary, article: Path) -> dict:
     total = time.perf_counter() - started
     english = " ".join(paragraph.target for paragraph in document.paragraphs)
     avoided = sum(count_rendering(english, phrase) for entry in glossary.entries for phrase in entry.avoid)
-    return {"translate_seconds": document.metadata["stage_seconds"]["translate"], "run_seconds": total,
+    return {"translate_seconds": document.timings["translate"], "run_seconds": total,
             "terms": term_counts(document.segments), "avoided_renderings_found": avoided,
             "segments": len(document.segments)}
 

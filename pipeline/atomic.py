@@ -33,3 +33,24 @@ def write_text_atomic(target: Path, text: str) -> None:
 def write_bytes_atomic(target: Path, data: bytes) -> None:
     with atomic_path(target) as temporary:
         temporary.write_bytes(data)
+
+
+@contextlib.contextmanager
+def staged_outputs(targets: dict[str, Path]) -> Iterator[dict[str, Path]]:
+    """Yield temporary paths for a set of outputs; they replace the targets only if all were written.
+
+    A failure while writing any of them leaves every previous output as it was.
+    """
+    staged: dict[str, Path] = {}
+    try:
+        for key, target in targets.items():
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            os.close(descriptor)
+            staged[key] = Path(temporary)
+        yield staged
+        for key, temporary in staged.items():
+            os.replace(temporary, targets[key])
+    finally:
+        for temporary in staged.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)

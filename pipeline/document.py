@@ -129,6 +129,8 @@ class Document:
     encoding: str = "utf-8"
     paragraphs: list[Paragraph] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Seconds per stage; kept out of the JSON so that rerunning a run gives byte-identical outputs.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def segments(self) -> list[Segment]:

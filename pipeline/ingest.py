@@ -17,6 +17,8 @@ from pipeline.document import Document
 from pipeline.errors import InputError
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
+# One paragraph this long is no prose (a minified or corrupt file); segmenting it would take minutes.
+MAX_LINE_CHARS = 200_000
 
 _HEADING = regex.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t#]*$")
 _LIST_ITEM = regex.compile(r"^([ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+)(.*)$")
@@ -77,11 +79,29 @@ def read_document(path: Path, encoding: str | None = None) -> Document:
         raise InputError(f"{path}: permission denied.") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror}).") from None
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not encoding:
-        raise InputError(f"{path}: looks like a binary file (NUL bytes), not a text document.")
+    if not encoding and looks_binary(data):
+        raise InputError(f"{path}: looks like a binary file (an image, archive or document format), "
+                         f"not a text document; convert it to .txt or .md first.")
     text, used = decode(data, path, encoding)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise InputError(f"{path}: a single line of {longest:,} characters is over the {MAX_LINE_CHARS:,}-character "
+                         f"limit for one paragraph; add line breaks between paragraphs.")
     return Document(path=path, text=text, encoding=used)
+
+
+_BINARY_SIGNATURES = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
+
+
+def looks_binary(data: bytes) -> bool:
+    """A known binary format, or NUL bytes in more than 1% of the start (UTF-16 with a BOM excepted)."""
+    if data.startswith(_BINARY_SIGNATURES):
+        return True
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    head = data[:8192]
+    return bool(head) and head.count(0) > len(head) // 100
 
 
 def join_wrapped_lines(lines: list[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -196,12 +197,20 @@ def translate_document(document: Document, context: RunContext,
         stage_started = time.perf_counter()
         stage(document, context)
         stage_seconds[name] = round(time.perf_counter() - stage_started, 4)
-    document.metadata.update(run_metadata(document, context, time.perf_counter() - started))
-    document.metadata["stage_seconds"] = stage_seconds
+    document.metadata.update(run_metadata(document, context))
+    document.timings = {**stage_seconds, "total": round(time.perf_counter() - started, 4)}
     return document
 
 
-def run_metadata(document: Document, context: RunContext, seconds: float) -> dict[str, Any]:
+def run_date() -> str:
+    """Now in UTC, or ``SOURCE_DATE_EPOCH`` when set, so that a rerun can reproduce its outputs exactly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
+              else _dt.datetime.now(_dt.timezone.utc))
+    return moment.replace(microsecond=0).isoformat()
+
+
+def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
     from pipeline.terms import term_counts
 
     settings = context.settings
@@ -223,7 +232,7 @@ def run_metadata(document: Document, context: RunContext, seconds: float) -> dic
                      "max_segment_tokens": settings.max_segment_tokens, "repair_layout": settings.repair_layout},
         "glossary": {"name": context.glossary.name, "version": context.glossary.version,
                      "sha256": context.glossary.digest, "entries": len(context.glossary.entries)},
-        "date": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "date": run_date(),
         "zhen_version": __version__,
         "command": settings.command or " ".join(sys.argv),
         "counts": {
@@ -232,7 +241,6 @@ def run_metadata(document: Document, context: RunContext, seconds: float) -> dic
             "terms": term_counts(document.segments),
             "flags": flags,
         },
-        "seconds": round(seconds, 3),
     }
 
 

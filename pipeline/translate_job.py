@@ -109,11 +109,18 @@ class TranslateJob:
             backup_reviewed_workbook(workbook)
 
     def _export(self, document: Document, targets: dict[str, Path]) -> list[Path]:
-        from pipeline.export.json_export import write_json
-        from pipeline.export.markdown import write_markdown
-        from pipeline.export.workbook import write_workbook
+        return export_document(document, targets)
 
-        write_workbook(document, targets["xlsx"])
-        write_markdown(document, targets["md"], targets["en.md"])
-        write_json(document, targets["json"])
-        return [targets["xlsx"], targets["md"], targets["en.md"], targets["json"]]
+
+def export_document(document: Document, targets: dict[str, Path]) -> list[Path]:
+    """Write the workbook, both Markdown files and the JSON; all of them or, on failure, none."""
+    from pipeline.atomic import staged_outputs
+    from pipeline.export.json_export import write_json
+    from pipeline.export.markdown import write_markdown
+    from pipeline.export.workbook import write_workbook
+
+    with staged_outputs(targets) as staged:
+        write_workbook(document, staged["xlsx"])
+        write_markdown(document, staged["md"], staged["en.md"])
+        write_json(document, staged["json"])
+    return [targets["xlsx"], targets["md"], targets["en.md"], targets["json"]]
