@@ -95,13 +95,20 @@ _BINARY_SIGNATURES = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF
 
 
 def looks_binary(data: bytes) -> bool:
-    """A known binary format, or NUL bytes in more than 1% of the start (UTF-16 with a BOM excepted)."""
+    """A known binary format, or NUL bytes in data that is not UTF-8 (UTF-16 with a BOM excepted).
+
+    A UTF-8 text with a stray NUL is still a text: it is translated, and the exports replace what
+    their formats cannot hold.
+    """
     if data.startswith(_BINARY_SIGNATURES):
         return True
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" not in data[:8192]:
         return False
-    head = data[:8192]
-    return bool(head) and head.count(0) > len(head) // 100
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def join_wrapped_lines(lines: list[str]) -> str:
