@@ -114,17 +114,19 @@ class GlossaryLogitsProcessor:
         self.eos_token_id = eos_token_id
         self.prompt_length = prompt_length
         self.bonus = bonus
-        self._states: dict[tuple[int, ...], _HypothesisState] = {}
+        # Keyed by (batch item, prefix): items share prefixes (the start token at least) but not demands.
+        self._states: dict[tuple[int, tuple[int, ...]], _HypothesisState] = {}
 
-    def _state(self, row: RowConstraints, prefix: tuple[int, ...]) -> _HypothesisState:
-        state = self._states.get(prefix)
+    def _state(self, item: int, prefix: tuple[int, ...]) -> _HypothesisState:
+        state = self._states.get((item, prefix))
         if state is not None:
             return state
+        row = self.rows[item]
         if len(prefix) <= self.prompt_length:
             state = _HypothesisState((0,) * len(row.required), None)
         else:
-            state = _advance(row, self._state(row, prefix[:-1]), prefix[-1])
-        self._states[prefix] = state
+            state = _advance(row, self._state(item, prefix[:-1]), prefix[-1])
+        self._states[(item, prefix)] = state
         return state
 
     def __call__(self, input_ids, scores):  # noqa: ANN001 - torch tensors, imported lazily
@@ -134,14 +136,15 @@ class GlossaryLogitsProcessor:
         negative_infinity = torch.finfo(scores.dtype).min
         sequences = input_ids.tolist()
         for flat_index, sequence in enumerate(sequences):
-            row = self.rows[flat_index // self.num_beams]
+            item = flat_index // self.num_beams
+            row = self.rows[item]
             if generated >= row.budget:
                 _allow_only(scores, flat_index, [self.eos_token_id], negative_infinity)
                 continue
             if row.empty:
                 continue
             prefix = tuple(sequence)
-            state = self._state(row, prefix) if row.required else _HypothesisState((), None)
+            state = self._state(item, prefix) if row.required else _HypothesisState((), None)
             if state.active is not None:
                 constraint, alternative, position = state.active
                 _allow_only(scores, flat_index, [row.required[constraint].alternatives[alternative][position]],
