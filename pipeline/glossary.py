@@ -238,7 +238,7 @@ def load_glossary(path: str | Path | None) -> Glossary:
         return Glossary.empty()
     from pipeline.glossary_check import read_glossary  # the checker, in a module of its own
 
-    result = read_glossary(Path(path))
+    result = read_glossary(path)
     errors = [problem for problem in result.problems if problem.severity == "error"]
     if errors:
         raise GlossaryError(
@@ -254,4 +254,4 @@ def check_glossary(path: str | Path) -> list[GlossaryProblem]:
     """Every problem of a glossary file or folder, errors and warnings; never raises for bad YAML."""
     from pipeline.glossary_check import read_glossary
 
-    return read_glossary(Path(path)).problems
+    return read_glossary(path).problems

@@ -82,8 +82,11 @@ class _FileChecker:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
             at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+            if context and start and start is not mark:  # where the unclosed thing began
+                problem += f" ({context} at line {start.line + 1}, column {start.column + 1})"
             self.report(at, "error", f"YAML syntax error: {problem}; check the indentation and "
-                                     "quotes on this line and the one before")
+                                     "quotes on this line and the ones before")
             return
         if document is None:
             self.report((1, 1), "warning", "the file is empty")
@@ -238,16 +241,17 @@ class _Reading:
     files: tuple[str, ...] = ()
 
 
-def read_glossary(path: Path) -> _Reading:
+def read_glossary(given: str | Path) -> _Reading:
     """Read and check a glossary file or folder; every finding goes to ``problems``."""
+    path = Path(given)
     if not path.exists():
-        return _Reading([], [GlossaryProblem(str(path), 0, 0, "error", "no such file or folder; "
+        return _Reading([], [GlossaryProblem(str(given), 0, 0, "error", "no such file or folder; "
                                              "give a glossary YAML file or a folder of them")])
     problems: list[GlossaryProblem] = []
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in YAML_SUFFIXES)
         if not files:
-            problems.append(GlossaryProblem(str(path), 0, 0, "warning",
+            problems.append(GlossaryProblem(str(given), 0, 0, "warning",
                                             "no *.yaml files in this folder; the glossary is empty"))
     else:
         files = [path]

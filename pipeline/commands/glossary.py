@@ -77,7 +77,7 @@ def run_check(args: argparse.Namespace) -> int:
     from pipeline.glossary_check import read_glossary
 
     path = args.path or args.glossary
-    reading = read_glossary(Path(path))
+    reading = read_glossary(path)
     for problem in reading.problems:
         print(problem)
     errors = sum(problem.severity == "error" for problem in reading.problems)
