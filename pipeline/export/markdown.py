@@ -1,8 +1,15 @@
 """``NAME.md`` (each source paragraph followed by its translation) and ``NAME.en.md`` (English alone).
 
-Headings stay headings; a source paragraph is a plain paragraph and its translation a quoted block
-beneath it, which renders the same on GitHub and in any CommonMark viewer. Captions are set in
-italics after the section they interrupted.
+Both are CommonMark, and render the same on GitHub and in common Markdown viewers:
+
+- the title and headings stay headings (the source heading, then the English one, in ``NAME.md``);
+- a source paragraph is a plain paragraph and its translation a quoted block beneath it; under a
+  list item the quote is nested in the item, so the list stays one list;
+- captions and photo credits are set in italics;
+- code blocks and table rows are kept verbatim and not translated (an unclosed code fence is
+  closed, so it cannot swallow the rest of the document).
+
+Text is escaped so that Chinese or English prose never turns into markup by accident.
 """
 
 from __future__ import annotations
@@ -14,65 +21,116 @@ import regex
 from pipeline.atomic import write_text_atomic
 from pipeline.document import Document, Paragraph
 
-_MARKDOWN_SPECIAL = regex.compile(r"([\\`*_\[\]<>#|])")
-_LINE_START_SPECIAL = regex.compile(r"^(\s*)([-+=>]|\d+[.)])(?=\s|$)", regex.MULTILINE)
+_MARKDOWN_SPECIAL = regex.compile(r"([\\`*_\[\]<>#|&~])")
+_LINE_START_MARKER = regex.compile(r"^(\s*)([-+=>])(?=\s|$)", regex.MULTILINE)
+_LINE_START_NUMBER = regex.compile(r"^(\s*\d+)([.)])(?=\s|$)", regex.MULTILINE)
+_FENCE = regex.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_ORDERED = regex.compile(r"^\d{1,9}[.)]$")
+_TIGHT_KINDS = {"table"}  # consecutive table rows form one table
 
 
 def escape_markdown(text: str) -> str:
     """Escape characters that would change the meaning of plain text in CommonMark."""
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START_SPECIAL.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
+    text = _LINE_START_MARKER.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
+    # "2023. " would start an ordered list: escape the delimiter (a backslash before a digit is literal).
+    return _LINE_START_NUMBER.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
 
 
-def _heading_level(paragraph: Paragraph) -> int:
+def heading_level(paragraph: Paragraph) -> int:
     if paragraph.kind == "title":
         return 1
-    if paragraph.markup.strip().startswith("#"):
-        return max(2, len(paragraph.markup.strip()))
+    marks = paragraph.markup.strip()
+    if marks.startswith("#"):
+        return min(6, max(2, len(marks)))
     return 2
 
 
-def _render(paragraph: Paragraph, text: str) -> str:
+def list_marker(paragraph: Paragraph) -> str:
+    """The item's own marker when it was numbered (``3.``), else ``-``."""
+    marker = paragraph.markup.strip()
+    return marker if _ORDERED.match(marker) else "-"
+
+
+def fenced_code(text: str) -> str:
+    """A code block as it came, its fence closed when the input left it open."""
+    lines = text.split("\n")
+    opening = _FENCE.match(lines[0]) if lines else None
+    if opening is None:  # code without a fence of its own: give it one longer than any run inside
+        longest = max((len(run) for run in regex.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"{fence}\n{text}\n{fence}"
+    fence = opening.group(1)
+    closing = _FENCE.match(lines[-1]) if len(lines) > 1 else None
+    if closing is None or closing.group(1)[0] != fence[0] or len(closing.group(1)) < len(fence) \
+            or lines[-1].strip() != closing.group(1):
+        return text + "\n" + fence
+    return text
+
+
+def render_paragraph(paragraph: Paragraph, text: str) -> str:
+    """``text`` (the paragraph's source or its translation) as a Markdown block, or ``""`` if empty."""
     if paragraph.kind == "code":
-        return text
+        return fenced_code(text) if text.strip() else ""
     if paragraph.kind == "table":
-        return text
+        return text.strip()
     body = escape_markdown(" ".join(text.split()))
     if not body:
         return ""
     if paragraph.kind in {"title", "heading"}:
-        return f"{'#' * _heading_level(paragraph)} {body}"
+        return f"{'#' * heading_level(paragraph)} {body}"
     if paragraph.kind in {"caption", "credit"}:
         return f"*{body}*"
     if paragraph.kind == "list_item":
-        return f"- {body}"
+        return f"{list_marker(paragraph)} {body}"
+    if paragraph.kind == "quote":
+        return f"> {body}"
     return body
 
 
-def _quote(block: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in block.split("\n"))
+def quote_block(block: str, indent: str = "") -> str:
+    return "\n".join(f"{indent}> {line}" if line else f"{indent}>" for line in block.split("\n"))
+
+
+def _join(blocks: list[tuple[str, str]], tight: set[str]) -> str:
+    """Blocks separated by a blank line, except consecutive blocks of a ``tight`` kind."""
+    text = ""
+    previous = ""
+    for kind, block in blocks:
+        if text:
+            text += "\n" if kind == previous and kind in tight else "\n\n"
+        text += block
+        previous = kind
+    return text + "\n" if text else ""
 
 
 def bilingual_markdown(document: Document) -> str:
-    blocks: list[str] = []
+    """Each source block followed by its translation (a heading under a heading, else a quote)."""
+    blocks: list[tuple[str, str]] = []
     for paragraph in document.paragraphs:
-        source = _render(paragraph, paragraph.source)
+        source = render_paragraph(paragraph, paragraph.source)
         if not source:
             continue
-        blocks.append(source)
-        if not paragraph.translatable or not paragraph.target.strip():
-            continue
-        target = _render(paragraph, paragraph.target)
-        if paragraph.kind in {"title", "heading"}:
-            blocks.append(target)
+        target = render_paragraph(paragraph, paragraph.target) if paragraph.translatable else ""
+        if not target:
+            blocks.append((paragraph.kind, source))
+        elif paragraph.kind in {"title", "heading"}:
+            blocks.append((paragraph.kind, source + "\n\n" + target))
+        elif paragraph.kind == "list_item":
+            indent = " " * (len(list_marker(paragraph)) + 1)  # inside the item, so the list holds together
+            body = render_paragraph(Paragraph(paragraph.id, "body", ""), paragraph.target)
+            blocks.append((paragraph.kind, source + "\n\n" + quote_block(body, indent)))
         else:
-            blocks.append(_quote(target))
-    return "\n\n".join(blocks) + "\n"
+            blocks.append((paragraph.kind, source + "\n\n" + quote_block(target)))
+    return _join(blocks, _TIGHT_KINDS)
 
 
 def english_markdown(document: Document) -> str:
-    blocks = [_render(paragraph, paragraph.target) for paragraph in document.paragraphs]
-    return "\n\n".join(block for block in blocks if block) + "\n"
+    """The English document alone; code and tables as they came."""
+    blocks = [(paragraph.kind, render_paragraph(paragraph, paragraph.target if paragraph.translatable
+                                                 else paragraph.source))
+              for paragraph in document.paragraphs]
+    return _join([block for block in blocks if block[1]], _TIGHT_KINDS | {"list_item"})
 
 
 def write_markdown(document: Document, bilingual_target: Path, english_target: Path) -> tuple[Path, Path]:

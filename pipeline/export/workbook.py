@@ -1,56 +1,342 @@
-"""``NAME.xlsx``: the bilingual workbook translators review, one row per segment."""
+"""``NAME.xlsx``: the bilingual workbook translators review, one row per segment.
+
+Sheets: ``Translation`` (the work: only ``Reviewed translation``, ``Status`` and ``Comment`` are
+editable), ``Glossary`` (the terms of this document), ``Summary`` (how the translation was made) and
+the hidden ``_zhen``, which keeps what ``zhen review apply`` needs to rebuild the document from the
+workbook alone: the paragraph structure, the segment ids and hashes of the texts a reviewer must
+not change.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import regex
 
 from pipeline.atomic import atomic_path
-from pipeline.document import Document, Segment
+from pipeline.document import Document, Flag, Paragraph, Segment
+
+logger = logging.getLogger(__name__)
 
 TRANSLATION_SHEET = "Translation"
+GLOSSARY_SHEET = "Glossary"
+SUMMARY_SHEET = "Summary"
+DATA_SHEET = "_zhen"
 COLUMNS = (
     "ID", "Paragraph", "Type", "Source (zh)", "Machine translation (en)", "Terms", "QA",
-    "Reviewed translation (en)", "Status", "Comment",
+    "Reviewed translation (en)", "Status", "Comment", "Confidence",
 )
-_ILLEGAL_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EDITABLE_COLUMNS = ("Reviewed translation (en)", "Status", "Comment")
+STATUSES = ("To review", "Edited", "Approved", "Rejected")
+INITIAL_STATUS = STATUSES[0]
+# Mean log-probability per target token below which the model was unsure enough to deserve a look.
+LOW_CONFIDENCE = -1.0
+
+DATA_FORMAT = "zhen-review-data"
+DATA_VERSION = 1
+CELL_CHUNK = 30_000  # a cell holds at most 32,767 characters; longer records span several cells
+
+# (minimum, maximum) width in characters; the content decides in between.
+_WIDTHS = {
+    "ID": (8, 14), "Paragraph": (9, 12), "Type": (9, 32), "Source (zh)": (24, 60),
+    "Machine translation (en)": (24, 60), "Terms": (12, 40), "QA": (10, 44),
+    "Reviewed translation (en)": (30, 60), "Status": (12, 12), "Comment": (20, 40), "Confidence": (11, 11),
+}
+_HEADER_NOTES = {
+    "Reviewed translation (en)": "Type the corrected English here. Leave it empty to keep the machine translation.",
+    "Status": "To review, Edited, Approved or Rejected (pick from the list).",
+    "Comment": "A note for the team; it is kept in the translation memory (TMX).",
+    "Confidence": f"The model's mean log-probability per word piece: 0 is certain; "
+                  f"below {LOW_CONFIDENCE} deserves a careful look.",
+    "Terms": "Glossary terms in the source, their required English and whether the translation has it.",
+}
+
+_ILLEGAL_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@")
 
+_READ_ONLY_HEADER = "44546A"
+_EDITABLE_HEADER = "2E6B30"
+_SHADE = "EEF1F5"
+_EDITABLE = "FFF8DC"
+_EDITABLE_SHADE = "FCEFC4"
+_ATTENTION = "F8CBAD"
+_LOW_CONFIDENCE_FILL = "FFD966"
+
+
+# --- cell text ------------------------------------------------------------------------------------
 
 def safe_cell_text(text: str) -> str:
     """Text a spreadsheet stores verbatim: characters XML cannot hold become U+FFFD."""
     return _ILLEGAL_XML.sub("\ufffd", text)
 
 
-def set_text(cell, text: str) -> None:  # noqa: ANN001 - openpyxl cell
+def count_unsafe(text: str) -> int:
+    """How many characters of ``text`` a spreadsheet cannot hold."""
+    return len(_ILLEGAL_XML.findall(text))
+
+
+def set_text(cell: Any, text: str) -> None:
     """Store ``text`` as a string, never as a formula, whatever it starts with."""
     cell.value = safe_cell_text(text)
     cell.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited again
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def column_letter(name: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(COLUMNS.index(name) + 1)
+
+
+def display_width(text: str) -> int:
+    """Width in spreadsheet characters of the longest line: Chinese characters count twice."""
+    lines = text.split("\n") or [""]
+    return max(sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line) for line in lines)
+
+
+# --- what a row shows -----------------------------------------------------------------------------
+
+def type_text(paragraph: Paragraph) -> str:
+    if paragraph.joined_from:
+        return f"{paragraph.kind} (joined from blocks {', '.join(str(n) for n in paragraph.joined_from)})"
+    return paragraph.kind
 
 
 def terms_text(segment: Segment) -> str:
     return "\n".join(f"{hit.surface or hit.zh} → {hit.en} ({hit.status})" for hit in segment.terms)
 
 
+def flags_text(flags: Iterable[Flag]) -> str:
+    return "\n".join(f"[{flag.severity}] {flag.check}: {flag.message}" for flag in flags)
+
+
 def qa_text(segment: Segment) -> str:
-    return "\n".join(f"[{flag.severity}] {flag.check}: {flag.message}" for flag in segment.flags)
+    return flags_text(segment.flags)
 
 
-def write_workbook(document: Document, target: Path) -> Path:
+def segment_rows(document: Document) -> list[tuple[Paragraph, Segment]]:
+    return [(paragraph, segment) for paragraph in document.paragraphs for segment in paragraph.segments]
+
+
+def row_values(paragraph: Paragraph, segment: Segment, first_of_paragraph: bool) -> list[str]:
+    flags = list(segment.flags) + (list(paragraph.flags) if first_of_paragraph else [])
+    return [segment.id, paragraph.id, type_text(paragraph), segment.source, segment.target,
+            terms_text(segment), flags_text(flags), "", INITIAL_STATUS, ""]
+
+
+# --- the Translation sheet ------------------------------------------------------------------------
+
+def _fill(color: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill(fill_type="solid", start_color=color, end_color=color)
+
+
+def _write_translation(sheet: Any, document: Document) -> int:
+    """Fill the Translation sheet; return how many characters had to be replaced."""
+    from openpyxl.styles import Alignment, Border, Font, Protection, Side
+
+    sheet.title = TRANSLATION_SHEET
+    wrap = Alignment(wrap_text=True, vertical="top")
+    editable = {COLUMNS.index(name) + 1 for name in EDITABLE_COLUMNS}
+    for column, name in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=column, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _fill(_EDITABLE_HEADER if column in editable else _READ_ONLY_HEADER)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if name in _HEADER_NOTES:
+            from openpyxl.comments import Comment
+
+            cell.comment = Comment(_HEADER_NOTES[name], "zhen")
+    widths = {name: display_width(name) for name in COLUMNS}
+    boundary = Border(top=Side(style="thin", color="8497B0"))
+    replaced = 0
+    row = 1
+    for index, paragraph in enumerate(document.paragraphs):
+        shaded = index % 2 == 1
+        for position, segment in enumerate(paragraph.segments):
+            row += 1
+            values = row_values(paragraph, segment, position == 0)
+            replaced += sum(count_unsafe(value) for value in values)
+            for column, value in enumerate(values, start=1):
+                cell = sheet.cell(row=row, column=column)
+                set_text(cell, value)
+                cell.alignment = wrap
+                if column in editable:
+                    cell.fill = _fill(_EDITABLE_SHADE if shaded else _EDITABLE)
+                    cell.protection = Protection(locked=False)
+                    cell.number_format = "@"  # what a reviewer types stays text, never a formula
+                elif shaded:
+                    cell.fill = _fill(_SHADE)
+                if position == 0:
+                    cell.border = boundary
+                widths[COLUMNS[column - 1]] = max(widths[COLUMNS[column - 1]], display_width(value))
+            confidence = sheet.cell(row=row, column=len(COLUMNS))
+            if segment.score is not None:
+                confidence.value = round(segment.score, 3)
+            confidence.number_format = "0.00"
+            confidence.alignment = Alignment(vertical="top")
+            if shaded:
+                confidence.fill = _fill(_SHADE)
+            if position == 0:
+                confidence.border = boundary
+    widths["Reviewed translation (en)"] = widths["Machine translation (en)"]
+    _fit_columns(sheet, widths)
+    _fit_rows(sheet, row)
+    _decorate_translation(sheet, row)
+    return replaced
+
+
+def _fit_columns(sheet: Any, widths: dict[str, int]) -> None:
+    for name in COLUMNS:
+        low, high = _WIDTHS[name]
+        sheet.column_dimensions[column_letter(name)].width = min(high, max(low, widths[name] + 2))
+
+
+def _fit_rows(sheet: Any, last_row: int) -> None:
+    """Estimate row heights for wrapped text (Excel does not measure rows it did not write itself)."""
+    widths = [sheet.column_dimensions[column_letter(name)].width for name in COLUMNS]
+    for row in range(2, last_row + 1):
+        lines = 1
+        for column, width in enumerate(widths, start=1):
+            value = sheet.cell(row=row, column=column).value
+            if isinstance(value, str) and value:
+                lines = max(lines, sum(-(-display_width(line) // max(1, int(width) - 1)) or 1
+                                       for line in value.split("\n")))
+        sheet.row_dimensions[row].height = min(409, 15 * lines)
+
+
+def _decorate_translation(sheet: Any, last_row: int) -> None:
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    last_column = column_letter(COLUMNS[-1])
+    sheet.freeze_panes = "B2"  # header row and ID column stay in view
+    sheet.auto_filter.ref = f"A1:{last_column}{max(last_row, 1)}"
+    sheet.row_dimensions[1].height = 30
+    status = column_letter("Status")
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True, showDropDown=False,
+        showErrorMessage=True, errorTitle="Status", error="Pick a status from the list: " + ", ".join(STATUSES) + ".",
+        showInputMessage=True, promptTitle="Status", prompt="To review, Edited, Approved or Rejected",
+    )
+    sheet.add_data_validation(validation)
+    if last_row >= 2:
+        validation.add(f"{status}2:{status}{last_row}")
+        qa, terms = column_letter("QA"), column_letter("Terms")
+        # Segments with a QA flag or a missing term: the read-only cells turn salmon.
+        sheet.conditional_formatting.add(
+            f"A2:{qa}{last_row}",
+            FormulaRule(formula=[f'OR(LEN(${qa}2)>0,ISNUMBER(SEARCH("(missing)",${terms}2)))'],
+                        fill=_fill(_ATTENTION)))
+        confidence = column_letter("Confidence")
+        sheet.conditional_formatting.add(
+            f"{confidence}2:{confidence}{last_row}",
+            CellIsRule(operator="lessThan", formula=[str(LOW_CONFIDENCE)], fill=_fill(_LOW_CONFIDENCE_FILL)))
+    _protect(sheet)
+
+
+def _protect(sheet: Any) -> None:
+    """Protect without a password: it guards against accidents, not against intent."""
+    protection = sheet.protection
+    protection.sheet = True
+    protection.autoFilter = False  # False allows: filtering, sorting and resizing stay possible
+    protection.sort = False
+    protection.formatColumns = False
+    protection.formatRows = False
+
+
+# --- the hidden sheet -----------------------------------------------------------------------------
+
+def data_records(document: Document) -> list[tuple[str, str, dict[str, Any]]]:
+    """What ``zhen review apply`` needs to rebuild the document: (record, id, payload) triples."""
+    records: list[tuple[str, str, dict[str, Any]]] = [
+        ("document", document.name, {"metadata": document.metadata, "encoding": document.encoding,
+                                     "source_file": str(document.path)}),
+    ]
+    row = 1
+    for paragraph in document.paragraphs:
+        records.append(("paragraph", paragraph.id, {
+            "kind": paragraph.kind, "markup": paragraph.markup, "source": paragraph.source,
+            "lines": list(paragraph.lines), "block": paragraph.block, "joined_from": list(paragraph.joined_from),
+            "segments": [segment.id for segment in paragraph.segments],
+        }))
+        for segment in paragraph.segments:
+            row += 1
+            records.append(("segment", segment.id, {
+                "paragraph": paragraph.id, "row": row,
+                "source_sha256": text_hash(safe_cell_text(segment.source)),
+                "target_sha256": text_hash(safe_cell_text(segment.target)),
+                "score": segment.score,
+                "terms": [{**hit.to_json(), "avoid": list(hit.avoid)} for hit in segment.terms],
+            }))
+    return records
+
+
+def record_text(payload: dict[str, Any]) -> str:
+    # json escapes control characters itself; U+FFFE/U+FFFF it does not, and XML cannot hold them.
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+
+
+def records_digest(rows: Sequence[tuple[str, str, str]]) -> str:
+    """A checksum over the hidden records as written, so a damaged sheet is recognised."""
+    digest = hashlib.sha256()
+    for record, key, text in rows:
+        digest.update(f"{record}\x1f{key}\x1f{text}\x1e".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _write_data(sheet: Any, document: Document) -> None:
+    rows = [(record, key, record_text(payload)) for record, key, payload in data_records(document)]
+    sheet.append([DATA_FORMAT, str(DATA_VERSION), records_digest(rows)])
+    for record, key, text in rows:
+        chunks = [text[start:start + CELL_CHUNK] for start in range(0, len(text), CELL_CHUNK)] or [""]
+        sheet.append([record, safe_cell_text(key), *chunks])
+    sheet.sheet_state = "hidden"
+    _protect(sheet)
+
+
+# --- the workbook ---------------------------------------------------------------------------------
+
+def build_workbook(document: Document, glossary: Any = None) -> Any:
+    """The reviewer workbook as an openpyxl ``Workbook`` (``glossary`` adds notes to the Glossary sheet)."""
     from openpyxl import Workbook
 
+    from pipeline.export.workbook_sheets import write_glossary_sheet, write_summary_sheet
+
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = TRANSLATION_SHEET
-    sheet.append(COLUMNS)
-    for paragraph in document.paragraphs:
-        for segment in paragraph.segments:
-            values = (segment.id, paragraph.id, paragraph.kind, segment.source, segment.target,
-                      terms_text(segment), qa_text(segment), "", "To review", "")
-            row = sheet.max_row + 1
-            for column, value in enumerate(values, start=1):
-                set_text(sheet.cell(row=row, column=column), value)
-    with atomic_path(target) as temporary:
+    replaced = _write_translation(workbook.active, document)
+    if replaced:
+        logger.warning("%s: %d character(s) a spreadsheet cannot hold were replaced by U+FFFD in the workbook.",
+                       document.name, replaced)
+    write_glossary_sheet(workbook.create_sheet(GLOSSARY_SHEET), document, glossary)
+    write_summary_sheet(workbook.create_sheet(SUMMARY_SHEET), document, replaced)
+    for sheet in workbook.worksheets[1:]:
+        _protect(sheet)
+    _write_data(workbook.create_sheet(DATA_SHEET), document)
+    workbook.active = 0
+    properties = workbook.properties
+    properties.title = f"{document.name}: review"
+    properties.creator = "zhen"
+    properties.keywords = DATA_FORMAT
+    return workbook
+
+
+def write_workbook(document: Document, target: Path, glossary: Any = None) -> Path:
+    """Write the reviewer workbook atomically to ``target``."""
+    workbook = build_workbook(document, glossary)
+    with atomic_path(Path(target)) as temporary:
         workbook.save(temporary)
-    return target
+    return Path(target)

@@ -1,0 +1,277 @@
+"""Apply a reviewed workbook: the final English, a check of it, and a translation memory.
+
+For each segment the final English is the reviewer's text where given, else the machine
+translation. The glossary and QA checks run again on it, and ``NAME.final.en.md``,
+``NAME.final.md``, ``NAME.tmx`` and ``NAME.review.txt`` are written, all only after the workbook has
+passed every integrity check (``pipeline.review_workbook``). The reviewer's wording is never
+rewritten here: what the checks find is reported, not repaired.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import Document, Flag, Paragraph, Segment, TermHit
+from pipeline.errors import OutputError
+
+_REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's finding on a segment of the final English, located by its workbook row."""
+
+    segment: str
+    row: int
+    severity: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.segment} (row {self.row}): {self.severity}: {self.check}: {self.message}"
+
+
+@dataclass
+class ReviewResult:
+    name: str
+    document: Document
+    rows: dict[str, Any]  # segment id → ReviewedRow
+    findings: list[Finding] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def rejected_unrevised(self) -> list[Any]:
+        """Rows marked Rejected that give no reviewed text: the machine translation was kept."""
+        return [row for row in self.rows.values() if row.status == "Rejected" and not row.reviewed]
+
+    def status_counts(self) -> Counter[str]:
+        return Counter(row.status for row in self.rows.values())
+
+
+# --- rebuilding the document ----------------------------------------------------------------------
+
+def rebuild_document(reviewed: Any) -> Document:
+    """The document as the run left it, with each segment's final English as its target."""
+    from pipeline.postprocess import join_english
+
+    info = reviewed.document
+    document = Document(path=Path(info.get("source_file") or reviewed.name), text="",
+                        encoding=info.get("encoding", "utf-8"), metadata=dict(info.get("metadata") or {}))
+    for paragraph_id, record in reviewed.paragraphs:
+        paragraph = Paragraph(
+            id=paragraph_id, kind=record["kind"], source=record["source"], markup=record.get("markup", ""),
+            lines=tuple(record.get("lines") or (0, 0)), block=record.get("block", 0),  # type: ignore[arg-type]
+            joined_from=list(record.get("joined_from") or []),
+        )
+        for segment_id in record.get("segments", []):
+            row, data = reviewed.rows[segment_id], reviewed.segments[segment_id]
+            paragraph.segments.append(Segment(
+                id=segment_id, source=row.source, parts=[row.source], part_targets=[row.reviewed or row.machine],
+                target=row.reviewed or row.machine, score=data.get("score"),
+                terms=[TermHit(zh=hit["zh"], en=hit["en"], start=hit["start"], end=hit["end"],
+                               surface=hit.get("surface", ""), avoid=tuple(hit.get("avoid") or ()))
+                       for hit in data.get("terms", [])],
+            ))
+        paragraph.target = (join_english([s.target for s in paragraph.segments]) if paragraph.translatable
+                            else paragraph.source)
+        document.paragraphs.append(paragraph)
+    document.text = "\n\n".join(paragraph.source for paragraph in document.paragraphs) + "\n"
+    return document
+
+
+# --- checking the final English -------------------------------------------------------------------
+
+def check_terms(segment: Segment) -> None:
+    """Set each term's outcome from the final English and flag what is missing or ruled out.
+
+    ``verify_terms`` repairs ruled-out renderings; here the reviewer's wording is final, so it runs
+    on a copy without the ``avoid`` lists (nothing to repair) and ruled-out renderings are flagged.
+    """
+    from pipeline.engines.constraints import count_rendering
+    from pipeline.terms import verify_terms
+
+    scratch = Segment(segment.id, segment.source, target=segment.target,
+                      terms=[replace(hit, status="pending", avoid=()) for hit in segment.terms])
+    verify_terms(scratch)
+    for hit, checked in zip(segment.terms, scratch.terms):
+        hit.status = checked.status
+    segment.flags.extend(scratch.flags)
+    for hit in segment.terms:
+        for avoided in hit.avoid:
+            if count_rendering(segment.target, avoided):
+                segment.flags.append(Flag("term-avoided", "error",
+                                          f"The translation uses “{avoided}”, which the glossary rules out "
+                                          f"for {hit.zh} (use “{hit.en}”)."))
+
+
+def recheck(document: Document, glossary: Any = None) -> None:
+    """Run the glossary and QA checks again on the final English (flags replace the run's)."""
+    from pipeline.terms import assign_hits
+
+    for paragraph in document.paragraphs:
+        paragraph.flags = []
+        for segment in paragraph.segments:
+            segment.flags = []
+            if glossary is not None and len(glossary):
+                assign_hits(segment, 0, glossary.match(segment.source))  # the glossary may have changed
+            check_terms(segment)
+    try:
+        from pipeline.qa import run_checks
+    except ImportError:
+        return
+    if glossary is None:
+        from pipeline.glossary import Glossary
+
+        glossary = Glossary.empty()
+    run_checks(document, glossary)
+
+
+def findings_of(document: Document, rows: dict[str, Any]) -> list[Finding]:
+    findings: list[Finding] = []
+    for paragraph in document.paragraphs:
+        first_row = rows[paragraph.segments[0].id].row if paragraph.segments else 0
+        for flag in dict.fromkeys(paragraph.flags):
+            findings.append(Finding(paragraph.id, first_row, flag.severity, flag.check, flag.message))
+        for segment in paragraph.segments:
+            for flag in dict.fromkeys(segment.flags):  # the same finding once, however many checks see it
+                findings.append(Finding(segment.id, rows[segment.id].row, flag.severity, flag.check, flag.message))
+    return findings
+
+
+# --- outputs --------------------------------------------------------------------------------------
+
+def output_paths(out: Path, name: str) -> dict[str, Path]:
+    return {"en.md": out / f"{name}.final.en.md", "md": out / f"{name}.final.md",
+            "tmx": out / f"{name}.tmx", "report": out / f"{name}.review.txt"}
+
+
+def tmx_units(document: Document, rows: dict[str, Any], approved_only: bool = False) -> list[Any]:
+    from pipeline.export.tmx import TmxUnit
+
+    units = []
+    for paragraph in document.paragraphs:
+        for segment in paragraph.segments:
+            row = rows[segment.id]
+            if approved_only and row.status != "Approved":
+                continue
+            units.append(TmxUnit(
+                id=segment.id, source=segment.source, target=segment.target,
+                properties=(("x-status", row.status), ("x-origin", "reviewed" if row.reviewed else "machine"),
+                            ("x-paragraph", paragraph.id), ("x-kind", paragraph.kind)),
+                notes=(row.comment,) if row.comment else (),
+            ))
+    return units
+
+
+def review_report(result: ReviewResult) -> str:
+    """The report written beside the outputs: what the reviewers did and what the checks found."""
+    counts = result.status_counts()
+    edited = sum(1 for row in result.rows.values() if row.reviewed)
+    lines = [f"Review of {result.name}", "",
+             f"Segments: {len(result.rows)} ({edited} with a reviewed translation)"]
+    lines += [f"  {status}: {counts.get(status, 0)}" for status in ("To review", "Edited", "Approved", "Rejected")]
+    rejected = result.rejected_unrevised
+    if rejected:
+        lines += ["", f"Rejected without a reviewed translation ({len(rejected)}; the machine translation was kept):"]
+        lines += [f"  {row.id} (row {row.row})" + (f": {row.comment}" if row.comment else "") for row in rejected]
+    by_severity = Counter(finding.severity for finding in result.findings)
+    lines += ["", f"Findings on the final English: {len(result.findings)} "
+                  f"({by_severity.get('error', 0)} errors, {by_severity.get('warning', 0)} warnings, "
+                  f"{by_severity.get('info', 0)} info)"]
+    lines += [f"  {finding}" for finding in result.findings]
+    return "\n".join(lines) + "\n"
+
+
+def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
+                 approved_only: bool = False) -> ReviewResult:
+    """Check a reviewed workbook, rebuild the final document and write its outputs."""
+    from pipeline.atomic import write_text_atomic
+    from pipeline.export.markdown import bilingual_markdown, english_markdown
+    from pipeline.export.tmx import tmx_document
+    from pipeline.review_workbook import read_reviewed_workbook
+
+    path = Path(path)
+    reviewed = read_reviewed_workbook(path)  # raises before anything is written
+    name = path.stem
+    document = rebuild_document(reviewed)
+    recheck(document, glossary)
+    result = ReviewResult(name, document, reviewed.rows, findings_of(document, reviewed.rows))
+    metadata = document.metadata
+    texts = {
+        "en.md": english_markdown(document),
+        "md": bilingual_markdown(document),
+        "tmx": tmx_document(tmx_units(document, reviewed.rows, approved_only), metadata.get("date"),
+                            Path(str(metadata.get("source_file") or name)).name),
+        "report": review_report(result),
+    }
+    out = Path(out) if out is not None else path.parent
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create the output folder {out}: {error.strerror}.") from None
+    targets = output_paths(out, name)
+    for key, text in texts.items():
+        write_text_atomic(targets[key], text)
+        result.outputs.append(targets[key])
+    return result
+
+
+# --- guarding reviewed work -----------------------------------------------------------------------
+
+def workbook_has_reviewer_edits(path: Path) -> bool:
+    """Whether any Reviewed translation or Comment cell is filled or a Status is not ``To review``.
+
+    A workbook that cannot be read counts as edited: overwriting it needs ``--force``, which keeps
+    a backup, rather than risking a reviewer's work on a file this reader did not understand.
+    """
+    from pipeline.errors import ReviewError
+    from pipeline.export.workbook import INITIAL_STATUS, TRANSLATION_SHEET
+    from pipeline.review_workbook import MAX_ROWS, cell_text, open_workbook
+
+    try:
+        workbook = open_workbook(Path(path))
+    except ReviewError:
+        return True
+    try:
+        if TRANSLATION_SHEET not in workbook.sheetnames:
+            return True
+        rows = workbook[TRANSLATION_SHEET].iter_rows(values_only=True, max_row=MAX_ROWS + 1)
+        header = [cell_text(value).strip() for value in next(rows, ())]
+        names = (*_REVIEW_COLUMNS, "Status")
+        if any(name not in header for name in names):
+            return True
+        columns = [header.index(name) for name in names]
+        for values in rows:
+            *texts, status = (cell_text(values[i]).strip() if i < len(values) else "" for i in columns)
+            if any(texts) or status not in ("", INITIAL_STATUS):
+                return True
+        return False
+    except Exception:  # a damaged sheet: treat as edited, see above
+        return True
+    finally:
+        workbook.close()
+
+
+def backup_reviewed_workbook(path: Path) -> Path:
+    """Copy ``NAME.xlsx`` to ``NAME.reviewed-YYYYmmdd-HHMMSS.xlsx`` beside it; return the copy."""
+    path = Path(path)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.reviewed-{stamp}{path.suffix}")
+    counter = 2
+    while target.exists():
+        target = path.with_name(f"{path.stem}.reviewed-{stamp}-{counter}{path.suffix}")
+        counter += 1
+    try:
+        shutil.copy2(path, target)
+    except OSError as error:
+        raise OutputError(f"cannot back up {path} to {target}: {error.strerror}.") from None
+    return target
