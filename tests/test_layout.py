@@ -1,0 +1,275 @@
+"""Block classification and layout repair: captions, credits, headings, cut paragraphs, reading order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Document
+from pipeline.glossary import Glossary, GlossaryEntry
+from pipeline.ingest import split_blocks
+from pipeline.layout import (
+    classify_blocks, cut_start_signs, frames_closed, frames_left_open, is_caption, is_credit, is_cut_end,
+)
+from pipeline.layout_repair import repair_layout
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_ARTICLE = SHARED / "data" / "seed_article.zh.txt"
+
+
+def repaired(text: str, glossary: Glossary | None = None) -> Document:
+    document = Document(path=Path("test.zh.txt"), text=text)
+    document.paragraphs = classify_blocks(split_blocks(text))
+    repair_layout(document, glossary)
+    return document
+
+
+def kinds(text: str) -> list[str]:
+    return [paragraph.kind for paragraph in classify_blocks(split_blocks(text))]
+
+
+# --- classification ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("董江辉 摄", True),
+    ("任卫云 摄", True),
+    ("新华社记者 李明 摄", True),
+    ("（王小二 摄）", True),
+    ("张三、李四 摄", True),
+    ("摄影：王五", True),
+    ("赵六供图", True),
+    ("新华社发", True),
+    ("八项行动稳步推进", False),
+    ("营养摄入", False),
+    ("他们在现场拍摄了大量照片。", False),
+])
+def test_credit(text: str, expected: bool) -> None:
+    assert is_credit(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("图为列车运行在大桥上(2024年3月12日摄)。任卫云 摄", True),
+    ("学生在鲁班工坊学习(资料照片)。", True),
+    ("匈塞铁路安全平稳运营满两周年。图为列车运行在大桥上。", True),
+    ("工人在港口作业。新华社记者 李明 摄", True),
+    ("图：工人在港口作业", True),
+    ("八项行动稳步推进,成果斐然。", False),
+    ("他们拍摄了大量图片,为研究提供了资料。", False),
+    ("摄入过多盐分不利于健康。", False),
+])
+def test_caption(text: str, expected: bool) -> None:
+    assert is_caption(text) is expected
+
+
+def test_classify_kinds() -> None:
+    text = ("八项行动奠定良好开局\n\n第一段正文。\n\n八项行动推动合作\n\n学生在学习(资料照片)。\n\n董江辉 摄\n\n"
+            "1、第一项内容很长,需要逐步推进。\n\n## 标记标题\n\n- 列表项\n\n最后一段。")
+    assert kinds(text) == ["title", "body", "heading", "caption", "credit", "list_item", "heading", "list_item", "body"]
+
+
+def test_caption_recognised_by_the_credit_after_it() -> None:
+    assert kinds("正文第一段。\n\n在学校里,学生们在操场上学习。\n\n董江辉 摄\n\n正文第二段。") == [
+        "body", "caption", "credit", "body"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("推进高质量共建“一带一路”八项", "body"),  # the last block: a cut end, not a heading
+    ("“一带", "body"),  # a quote left open
+])
+def test_heading_shaped_fragment_is_body(text: str, kind: str) -> None:
+    assert kinds(f"标题\n\n正文。\n\n{text}")[-1] == kind
+
+
+def test_heading_followed_by_a_continuation_is_a_fragment() -> None:
+    assert kinds("标题\n\n正文。\n\n他说“我们\n\n”随后离开。")[2] == "body"
+
+
+def test_single_heading_shaped_block_is_the_title() -> None:
+    assert kinds("八项行动") == ["title"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("合作稳步推进。", False),
+    ("合作稳步推进!", False),
+    ("他说:“合作稳步推进。”", False),
+    ("内容如下:", False),
+    ("The plan works.", False),
+    ("对标国际高标准经贸规则,", True),
+    ("反腐败、纪检监察等领域国际研修、“一带", True),
+    ("推进高质量共建“一带一路”八项", True),
+    ("他说:“合作。然后", True),
+    ("增长了3.", True),
+])
+def test_cut_end(text: str, expected: bool) -> None:
+    assert is_cut_end(text) is expected
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("一路”廉洁建设领域援外培训持续开展。", "closes a quotation opened elsewhere"),
+    (",随后离开。", "starts with punctuation"),
+    ("行动,要继续以共商共建共享为指导原则。", "begins with a lone word before a comma"),
+    ("主动推进服务贸易高水平开放等形式,形成发展合力。", "completes a construction begun elsewhere"),
+])
+def test_cut_start_signs(text: str, sign: str) -> None:
+    assert sign in cut_start_signs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "“绿色”“数字”成为创新发展关键词。",
+    "同时,合作继续推进。",
+    "近年来,合作稳步推进。",
+    "目前,项目进展顺利。",
+    "一是,加强合作。",
+    "通过双多边合作、第三方市场合作等方式形成发展合力。",
+    "2023年10月,在第三届论坛上宣布。",
+    "(资料)合作继续推进。",
+])
+def test_whole_paragraph_starts_have_no_sign(text: str) -> None:
+    assert cut_start_signs(text) == ()
+
+
+def test_frames() -> None:
+    assert frames_left_open("坚持在开放中合作,通过加强规则软联通,对标国际高标准经贸规则,")
+    assert frames_closed("主动推进开放等形式,通过合作等方式形成合力。") & frames_left_open("通过加强规则软联通,")
+    assert not frames_left_open("通过双多边合作等方式形成发展合力。")
+
+
+# --- repair --------------------------------------------------------------------------------------
+
+def test_join_across_interleaved_caption_and_credit() -> None:
+    document = repaired("标题\n\n他说:“我们要推动一带\n\n学生在学习(资料照片)。\n\n董江辉 摄\n\n一路”建设。\n\n下一段。")
+    assert [(p.kind, p.source) for p in document.paragraphs] == [
+        ("title", "标题"),
+        ("body", "他说:“我们要推动一带一路”建设。"),
+        ("body", "下一段。"),
+        ("caption", "学生在学习(资料照片)。董江辉 摄"),
+    ]
+    joined, caption = document.paragraphs[1], document.paragraphs[3]
+    assert joined.joined_from == [1, 4] and joined.block == 1
+    assert [flag.check for flag in joined.flags] == ["layout-join"]
+    assert caption.joined_from == [2, 3]
+    assert [p.id for p in document.paragraphs] == ["p1", "p2", "p3", "p4"]
+
+
+def test_join_across_distance_by_quotation_moves_following_text() -> None:
+    text = ("标题\n\n第一段写道:“合作\n\n第二节\n\n甲段。\n\n乙段。\n\n共赢”是目标。\n\n丙段接着说。")
+    document = repaired(text)
+    assert [p.source for p in document.paragraphs] == [
+        "标题", "第一段写道:“合作共赢”是目标。", "丙段接着说。", "第二节", "甲段。", "乙段。"]
+    assert document.paragraphs[1].joined_from == [1, 5]
+
+
+def test_join_across_distance_by_glossary_term() -> None:
+    glossary = Glossary([GlossaryEntry(zh="鲁班工坊", en="Luban Workshop")])
+    text = "标题\n\n近年来,在元首外交的关心推动下,仅在非洲大地,就已有17家鲁班\n\n另一段。\n\n工坊,成为名片。"
+    document = repaired(text, glossary)
+    assert [p.source for p in document.paragraphs] == [
+        "标题", "近年来,在元首外交的关心推动下,仅在非洲大地,就已有17家鲁班工坊,成为名片。", "另一段。"]
+    assert "鲁班工坊" in document.paragraphs[1].flags[0].message
+
+
+def test_probable_join_is_flagged() -> None:
+    text = "标题\n\n我们坚持通过加强规则软联通,\n\n甲段。\n\n主动推进开放等形式,形成发展合力。"
+    document = repaired(text)
+    joined = document.paragraphs[1]
+    assert joined.source == "我们坚持通过加强规则软联通,主动推进开放等形式,形成发展合力。"
+    assert [flag.check for flag in joined.flags] == ["layout-join-probable"]
+    assert joined.flags[0].severity == "warning"
+
+
+def test_only_remaining_candidate_is_a_probable_join() -> None:
+    document = repaired("标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。")
+    assert document.paragraphs[1].source == "在此背景下,各方表示,要继续推进项目,最终完成。"
+    assert document.paragraphs[1].flags[0].check == "layout-join-probable"
+
+
+def test_next_paragraph_continues_a_cut_end() -> None:
+    document = repaired("标题\n\n在此背景下,各方表示,要继续\n\n推进合作。")
+    assert [p.source for p in document.paragraphs] == ["标题", "在此背景下,各方表示,要继续推进合作。"]
+    assert document.paragraphs[1].flags[0].check == "layout-join-probable"
+
+
+def test_unresolved_fragment_is_flagged() -> None:
+    document = repaired("标题\n\n正文。\n\n小节\n\n这一段没有结束")
+    assert document.paragraphs[-1].source == "这一段没有结束"
+    assert [flag.check for flag in document.paragraphs[-1].flags] == ["layout-fragment"]
+
+
+def test_unresolved_cut_start_is_flagged() -> None:
+    document = repaired("标题\n\n正文。\n\n”随后离开。")
+    assert [flag.check for flag in document.paragraphs[-1].flags] == ["layout-fragment"]
+
+
+def test_whole_paragraphs_are_left_alone() -> None:
+    text = "标题\n\n第一段。\n\n小节标题\n\n第二段。\n\n第三段!"
+    document = repaired(text)
+    assert [(p.kind, p.source, p.flags, p.joined_from) for p in document.paragraphs] == [
+        ("title", "标题", [], []), ("body", "第一段。", [], []), ("heading", "小节标题", [], []),
+        ("body", "第二段。", [], []), ("body", "第三段!", [], [])]
+
+
+def test_caption_follows_the_section_it_interrupted() -> None:
+    text = "标题\n\n第一段。\n\n图为工人在作业。李明 摄\n\n第二段。\n\n小节\n\n第三段。"
+    assert [p.kind for p in repaired(text).paragraphs] == ["title", "body", "body", "caption", "heading", "body"]
+
+
+def test_no_cycle_when_a_fragment_would_continue_itself() -> None:
+    document = repaired("行动,要继续推进。\n\n八项")
+    assert "".join(p.source for p in document.paragraphs) in {"行动,要继续推进。八项", "八项行动,要继续推进。"}
+
+
+# --- nothing lost, nothing duplicated ------------------------------------------------------------
+
+PIECES = [
+    "合作稳步推进。", "他说:“我们要推动一带", "一路”建设。", "对标国际规则,", "行动,要继续推进。", "八项",
+    "学生在学习(资料照片)。", "董江辉 摄", "图为列车运行。任卫云 摄", "小节标题", "通过加强联通,",
+    "主动推进开放等形式,形成合力。", "”随后离开。", "The plan works", "and grows.", "## 标记标题", "- 列表项",
+    "1、第一项。", "abc", "“", "。", "摄",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(["\n\n", "\n", "\n\n\n", " \n\n"])),
+                max_size=14))
+def test_every_character_ends_up_in_exactly_one_paragraph(parts: list[tuple[str, str]]) -> None:
+    text = "".join(piece + separator for piece, separator in parts)
+    document = repaired(text)
+    found = Counter(char for p in document.paragraphs for char in p.markup + p.source if not char.isspace())
+    assert found == Counter(char for char in text if not char.isspace())
+    assert [p.id for p in document.paragraphs] == [f"p{n}" for n in range(1, len(document.paragraphs) + 1)]
+    blocks = [block for p in document.paragraphs for block in (p.joined_from or [p.block])]
+    assert sorted(blocks) == list(range(len(split_blocks(text))))
+
+
+# --- the sample article --------------------------------------------------------------------------
+
+@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="the shared sample article is not present")
+def test_sample_article_layout() -> None:
+    document = repaired(SEED_ARTICLE.read_text(encoding="utf-8"))
+    paragraphs = document.paragraphs
+    by_kind = Counter(p.kind for p in paragraphs)
+    assert by_kind["title"] == 1 and by_kind["heading"] == 3 and by_kind["caption"] == 2
+    assert paragraphs[0].source.startswith("八项行动奠定共建")
+    headings = [p.source for p in paragraphs if p.kind == "heading"]
+    assert headings == ["八项行动推动高质量共建“一带一路”迈上新起点", "八项行动打造高质量共建“一带一路”新机遇",
+                        "持续推进八项行动开启高质量共建“一带一路”新征程"]
+    captions = [p for p in paragraphs if p.kind == "caption"]
+    assert captions[0].source.endswith("任卫云 摄")
+    assert captions[1].source.endswith("(资料照片)。董江辉 摄") and captions[1].joined_from == [10, 11]
+    joined = [p for p in paragraphs if p.kind == "body" and p.joined_from]
+    assert [p.joined_from for p in joined] == [[8, 12], [15, 23], [27, 16]]
+    assert "“一带一路”廉洁建设领域" in joined[0].source
+    assert "经贸规则,主动推进跨境服务贸易" in joined[1].source
+    assert "“一带一路”八项行动,要继续" in joined[2].source
+    # Reading order, by input block number of each output paragraph.
+    assert [p.block for p in paragraphs] == [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 9, 10,  # section one, its two captions at its end
+        14, 15, 24, 25,  # section two: the cut paragraph rejoined, then the text that followed its end
+        26, 27, 17, 18, 19, 20, 21, 22,  # section three, ending with the conclusion
+    ]
+    assert not any(flag.check == "layout-fragment" for p in paragraphs for flag in p.flags)
+    assert all(p.source.rstrip("”")[-1] in "。!！" for p in paragraphs if p.kind == "body")
