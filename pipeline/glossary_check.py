@@ -291,7 +291,9 @@ def _check_duplicates(checkers: list[_FileChecker]) -> None:
             first, first_at = seen[key]
             where = f"{first.file}:{first_at[0]}"
             if first is entry:
-                checker.report(at, "warning", f"`{form}` is listed twice in this entry; delete one")
+                checker.report(at, "warning", f"`{form}` is the same term as `{first.zh}` (matching "
+                                              "ignores quote styles, width and Traditional forms); "
+                                              "delete it")
             elif first.en and entry.en and first.en != entry.en:
                 checker.report(at, "error", f"`{form}` is also at {where} with the rendering "
                                             f"`{first.en}`, here `{entry.en}`; a term has one "

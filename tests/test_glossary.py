@@ -60,6 +60,8 @@ ERROR_CASES = [
     ("  - zh: Belt and Road\n    en: 一带一路\n", (4, 9, "warning", "are `zh` and `en` swapped")),
     ("  - zh: 数字鸿沟\n    en: ''\n    status: proposed\n", (5, 9, "warning", "allowed while the entry is proposed")),
     ("  - 一带一路\n", (4, 5, "error", "an entry must be a mapping")),
+    ("  - zh: 一带一路\n    en: Belt and Road\n    variants: [“一帶一路”, 一帶一路]\n",
+     (6, 24, "warning", "is the same term as `一带一路`")),
 ]
 
 
