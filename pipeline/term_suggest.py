@@ -26,7 +26,7 @@ _SENTENCE_PUNCTUATION = regex.compile(r"[，。！？；：,.!?;:、…]")
 _NOT_FIRST = set("的了和与及或在是为对把被也都而并将以之其这那有等个不要从向于就让使由又还更已但会到给"
                  "如则即此该着过得地来所们去说把既仅")
 _NOT_LAST = set("的了和与及或在是为对把被也都而并将以之其这那有等个不要从向于就让使由又还更已但会到给"
-                "如则即此该着过得地所们中上下里既仅")
+                "如则即此该着过得地所们中上下里内既仅")
 # Frequent words of news prose that recur in every article and are not terminology.
 _STOP_WORDS = frozenset("""
 一年来 近年来 进一步 不断 持续 推动 推进 加强 实现 成为 通过 以及 同时 进行 目前 未来 已经 可以 能够

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -176,6 +178,17 @@ def test_readme_example_is_a_valid_glossary(tmp_path: Path) -> None:
     example = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
     path = write(tmp_path, "example.yaml", example)
     assert check_glossary(path) == []
+
+
+def test_matching_20000_entries_against_100000_characters_is_fast() -> None:
+    spec = importlib.util.spec_from_file_location("bench", REPO / "benchmarks" / "bench_glossary_match.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    glossary, text = bench.synthetic(20_000, 100_000, seed=1)
+    started = time.perf_counter()
+    found = glossary.match(text)  # includes building the automaton
+    assert time.perf_counter() - started < 1.0
+    assert len(found) > 1000
 
 
 def test_import_is_light() -> None:
