@@ -35,6 +35,7 @@ class RunSettings:
     use_cache: bool = True
     disable: tuple[str, ...] = ()
     command: str = ""
+    qa_checks: frozenset[str] | None = None  # names of the QA checks to run; None runs them all
 
 
 @dataclass
@@ -166,7 +167,7 @@ def stage_qa(document: Document, context: RunContext) -> None:
         from pipeline.qa import run_checks
     except ImportError:
         return
-    run_checks(document, context.glossary)
+    run_checks(document, context.glossary, context.settings.qa_checks)
 
 
 STAGES: list[tuple[str, Stage]] = [
