@@ -265,3 +265,29 @@ def test_layout_flags_reach_the_first_segment() -> None:
     document.paragraphs[0].flags.append(flag)
     run_checks(document, enabled={"layout"})
     assert document.segments[0].flags == [flag] and document.segments[1].flags == []
+
+
+# --- end to end ------------------------------------------------------------------------------------
+
+def test_translate_writes_qa_flags_and_scores(tiny_model: Path, sample_file: Path, tmp_path: Path) -> None:
+    import json
+
+    from pipeline.cli import main
+
+    out = tmp_path / "out"
+    assert main(["translate", str(sample_file), "--out", str(out), "--model", str(tiny_model),
+                 "--engine", "transformers", "--quiet", "--no-cache", "--qa-off", "spacing,low-confidence"]) == 0
+    data = json.loads((out / "sample.json").read_text(encoding="utf-8"))
+    segments = [segment for paragraph in data["paragraphs"] for segment in paragraph["segments"]]
+    assert all(isinstance(segment["score"], float) for segment in segments)
+    checks = {flag["check"] for segment in segments for flag in segment["flags"]}
+    assert checks and not checks & {"spacing", "low-confidence"}  # a random-weight model gets flagged
+    assert checks <= set(check_names()) | {"term-missing", "term-avoided", "layout-join", "layout-join-probable",
+                                           "layout-fragment"}
+
+
+def test_translate_rejects_an_unknown_check(sample_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    assert main(["translate", str(sample_file), "--out", str(tmp_path), "--qa-off", "nubmers"]) == 2
+    assert "unknown QA check(s): nubmers" in capsys.readouterr().err

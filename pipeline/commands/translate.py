@@ -40,6 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", default=None, help="input encoding, e.g. gb18030 (default: UTF-8, BOM-aware)")
     parser.add_argument("--no-repair", action="store_true", help="do not repair PDF layout (captions, cut paragraphs)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the translation memory")
+    parser.add_argument("--qa-off", action="append", default=[], metavar="CHECK[,CHECK]",
+                        help="switch QA checks off by name, e.g. --qa-off spacing,low-confidence (checks: empty, "
+                             "numbers, untranslated, glossary, repetition, length, punctuation, spacing, consistency, "
+                             "low-confidence, layout)")
     parser.add_argument("--force", action="store_true",
                         help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
@@ -70,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     glossary = load_glossary(glossary_path)
     decoding = DecodingOptions(beams=args.beams, batch_size=args.batch_size,
                                max_batch_tokens=args.max_batch_tokens, constraints=args.constraints)
+    from pipeline.qa import checks_left_on
+
     settings = RunSettings(
         engine=args.engine,
         engine_settings=EngineSettings(model=args.model, device=args.device,
@@ -79,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         repair_layout=not args.no_repair,
         use_cache=not args.no_cache,
+        qa_checks=checks_left_on(args.qa_off),
         command="zhen " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("zhen") else "",
     )
     show_progress = not args.quiet and sys.stderr.isatty()

@@ -64,6 +64,12 @@ def enabled_checks(off: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(name for name in check_names() if name not in off)
 
 
+def checks_left_on(off_options: Iterable[str]) -> frozenset[str] | None:
+    """The checks to run given ``--qa-off`` values (each ``CHECK[,CHECK]``); None (all) when none is off."""
+    names = [name for option in off_options for name in option.split(",") if name.strip()]
+    return enabled_checks(names) if names else None
+
+
 def run_checks(document: Document, glossary: Glossary | None = None, enabled: Collection[str] | None = None,
                *, low_confidence: float = LOW_CONFIDENCE) -> None:
     """Run the enabled checks (all when ``enabled`` is None) and append their flags to the segments.
