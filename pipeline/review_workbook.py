@@ -256,7 +256,7 @@ def match_rows(rows: list[ReviewedRow], segments: dict[str, dict[str, Any]], pro
                             f"restore it (the source is not editable)")
         if text_hash(row.machine) != record["target_sha256"]:
             problems.append(f"{_where(row.row, 'Machine translation (en)')}: the machine translation of {row.id} "
-                            f"was changed; restore it and put your wording in "
+                            f"was changed; restore it and put your wording in column "
                             f"{column_letter('Reviewed translation (en)')} (Reviewed translation)")
     for segment_id, record in segments.items():
         if segment_id not in matched and not any(row.id == segment_id for row in rows):

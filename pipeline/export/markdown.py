@@ -26,7 +26,8 @@ _LINE_START_MARKER = regex.compile(r"^(\s*)([-+=>])(?=\s|$)", regex.MULTILINE)
 _LINE_START_NUMBER = regex.compile(r"^(\s*\d+)([.)])(?=\s|$)", regex.MULTILINE)
 _FENCE = regex.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _ORDERED = regex.compile(r"^\d{1,9}[.)]$")
-_TIGHT_KINDS = {"table"}  # consecutive table rows form one table
+_TABLE = "table"  # consecutive table rows form one table
+_LISTS = frozenset({"list -", "list .", "list )"})  # items with the same kind of marker form one list
 
 
 def escape_markdown(text: str) -> str:
@@ -52,15 +53,22 @@ def list_marker(paragraph: Paragraph) -> str:
     return marker if _ORDERED.match(marker) else "-"
 
 
+def _wrap_in_fence(text: str) -> str:
+    """Code without a fence of its own: give it one longer than any run of backticks inside."""
+    longest = max((len(run) for run in regex.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}\n{fence}"
+
+
 def fenced_code(text: str) -> str:
     """A code block as it came, its fence closed when the input left it open."""
     lines = text.split("\n")
     opening = _FENCE.match(lines[0]) if lines else None
-    if opening is None:  # code without a fence of its own: give it one longer than any run inside
-        longest = max((len(run) for run in regex.findall(r"`+", text)), default=0)
-        fence = "`" * max(3, longest + 1)
-        return f"{fence}\n{text}\n{fence}"
+    if opening is None:
+        return _wrap_in_fence(text)
     fence = opening.group(1)
+    if fence[0] == "`" and "`" in lines[0][opening.end():]:
+        return _wrap_in_fence(text)  # backticks in the info string: not a fence after all
     closing = _FENCE.match(lines[-1]) if len(lines) > 1 else None
     if closing is None or closing.group(1)[0] != fence[0] or len(closing.group(1)) < len(fence) \
             or lines[-1].strip() != closing.group(1):
@@ -88,19 +96,26 @@ def render_paragraph(paragraph: Paragraph, text: str) -> str:
     return body
 
 
+def _group(paragraph: Paragraph) -> str:
+    """Which blocks belong together: table rows, and list items with the same kind of marker."""
+    if paragraph.kind == "list_item":
+        return "list " + list_marker(paragraph)[-1]
+    return paragraph.kind
+
+
 def quote_block(block: str, indent: str = "") -> str:
     return "\n".join(f"{indent}> {line}" if line else f"{indent}>" for line in block.split("\n"))
 
 
-def _join(blocks: list[tuple[str, str]], tight: set[str]) -> str:
-    """Blocks separated by a blank line, except consecutive blocks of a ``tight`` kind."""
+def _join(blocks: list[tuple[str, str]], tight: frozenset[str]) -> str:
+    """Blocks separated by a blank line, except consecutive blocks of the same ``tight`` group."""
     text = ""
     previous = ""
-    for kind, block in blocks:
+    for group, block in blocks:
         if text:
-            text += "\n" if kind == previous and kind in tight else "\n\n"
+            text += "\n" if group == previous and group in tight else "\n\n"
         text += block
-        previous = kind
+        previous = group
     return text + "\n" if text else ""
 
 
@@ -113,24 +128,24 @@ def bilingual_markdown(document: Document) -> str:
             continue
         target = render_paragraph(paragraph, paragraph.target) if paragraph.translatable else ""
         if not target:
-            blocks.append((paragraph.kind, source))
+            blocks.append((_group(paragraph), source))
         elif paragraph.kind in {"title", "heading"}:
-            blocks.append((paragraph.kind, source + "\n\n" + target))
+            blocks.append((_group(paragraph), source + "\n\n" + target))
         elif paragraph.kind == "list_item":
             indent = " " * (len(list_marker(paragraph)) + 1)  # inside the item, so the list holds together
             body = render_paragraph(Paragraph(paragraph.id, "body", ""), paragraph.target)
-            blocks.append((paragraph.kind, source + "\n\n" + quote_block(body, indent)))
+            blocks.append((_group(paragraph), source + "\n\n" + quote_block(body, indent)))
         else:
-            blocks.append((paragraph.kind, source + "\n\n" + quote_block(target)))
-    return _join(blocks, _TIGHT_KINDS)
+            blocks.append((_group(paragraph), source + "\n\n" + quote_block(target)))
+    return _join(blocks, frozenset({_TABLE}))
 
 
 def english_markdown(document: Document) -> str:
     """The English document alone; code and tables as they came."""
-    blocks = [(paragraph.kind, render_paragraph(paragraph, paragraph.target if paragraph.translatable
-                                                 else paragraph.source))
+    blocks = [(_group(paragraph), render_paragraph(paragraph, paragraph.target if paragraph.translatable
+                                                   else paragraph.source))
               for paragraph in document.paragraphs]
-    return _join([block for block in blocks if block[1]], _TIGHT_KINDS | {"list_item"})
+    return _join([block for block in blocks if block[1]], _LISTS | {_TABLE})
 
 
 def write_markdown(document: Document, bilingual_target: Path, english_target: Path) -> tuple[Path, Path]:

@@ -101,7 +101,7 @@ def summary_rows(document: Document, replaced: int = 0) -> list[tuple[str, Any]]
         ("Engine", metadata.get("engine", "")),
         ("Device", metadata.get("device", "")),
     ]
-    rows += [(f"Setting: {key}", "" if value is None else str(value))
+    rows += [(f"Setting: {key}", "none" if value is None else str(value))
              for key, value in (metadata.get("settings") or {}).items()]
     rows += [
         ("Glossary", glossary.get("name", "")),
