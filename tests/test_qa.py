@@ -259,14 +259,6 @@ def test_short_repeated_sources_are_not_consistency_checked() -> None:
     assert [flag for segment in document.segments for flag in segment.flags] == []
 
 
-def test_layout_flags_reach_the_first_segment() -> None:
-    document = document_of(("合作稳步推进。", "Cooperation advances."), ("项目落地。", "Projects land."))
-    flag = Flag("layout-join-probable", "warning", "Probably one paragraph…")
-    document.paragraphs[0].flags.append(flag)
-    run_checks(document, enabled={"layout"})
-    assert document.segments[0].flags == [flag] and document.segments[1].flags == []
-
-
 # --- end to end ------------------------------------------------------------------------------------
 
 def test_translate_writes_qa_flags_and_scores(tiny_model: Path, sample_file: Path, tmp_path: Path) -> None:
@@ -282,8 +274,7 @@ def test_translate_writes_qa_flags_and_scores(tiny_model: Path, sample_file: Pat
     assert all(isinstance(segment["score"], float) for segment in segments)
     checks = {flag["check"] for segment in segments for flag in segment["flags"]}
     assert checks and not checks & {"spacing", "low-confidence"}  # a random-weight model gets flagged
-    assert checks <= set(check_names()) | {"term-missing", "term-avoided", "layout-join", "layout-join-probable",
-                                           "layout-fragment"}
+    assert checks <= set(check_names()) | {"term-missing", "term-avoided"}
 
 
 def test_translate_rejects_an_unknown_check(sample_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--qa-off", action="append", default=[], metavar="CHECK[,CHECK]",
                         help="switch QA checks off by name, e.g. --qa-off spacing,low-confidence (checks: empty, "
                              "numbers, untranslated, glossary, repetition, length, punctuation, spacing, consistency, "
-                             "low-confidence, layout)")
+                             "low-confidence)")
     parser.add_argument("--force", action="store_true",
                         help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")

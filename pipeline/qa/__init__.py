@@ -6,7 +6,8 @@ in the JSON, the workbook's QA column, the Summary counts). Checks never print. 
 switched off by name (``zhen translate --qa-off numbers,spacing``).
 
 Glossary terms matched by the term stage are verified there (flags ``term-missing`` and
-``term-avoided``); the ``glossary`` check here only covers terms that stage did not verify.
+``term-avoided``); the ``glossary`` check here only covers terms that stage did not verify. Layout
+repair puts its findings on the paragraph (``Paragraph.flags``), not here.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pipeline.qa import checks
 from pipeline.qa.checks import LOW_CONFIDENCE, CheckContext
 
 SegmentCheck = Callable[[Segment, CheckContext], Iterator[str]]
-DocumentCheck = Callable[[Document, CheckContext], Iterator[tuple[Segment, "str | Flag"]]]
+DocumentCheck = Callable[[Document, CheckContext], Iterator[tuple[Segment, str]]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,6 @@ CHECKS: list[Check] = [
     Check("spacing", "info", "doubled spaces or a space before punctuation", segment=checks.check_spacing),
     Check("consistency", "warning", "the same source sentence translated differently", document=checks.check_consistency),
     Check("low-confidence", "warning", "the engine's own score says it was unsure", segment=checks.check_confidence),
-    Check("layout", "info", "layout repair findings (rejoined or incomplete paragraphs)", document=checks.check_layout),
 ]
 
 
@@ -88,8 +88,8 @@ def run_checks(document: Document, glossary: Glossary | None = None, enabled: Co
     context.paragraph = None
     for check in active:
         if check.document is not None:
-            for segment, finding in check.document(document, context):
-                _add(segment, finding if isinstance(finding, Flag) else Flag(check.name, check.severity, finding))
+            for segment, message in check.document(document, context):
+                _add(segment, Flag(check.name, check.severity, message))
 
 
 def _add(segment: Segment, flag: Flag) -> None:

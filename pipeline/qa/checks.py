@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.document import Document, Flag, Paragraph, Segment
+from pipeline.document import Document, Paragraph, Segment
 from pipeline.engines.constraints import count_rendering
 from pipeline.glossary import Glossary
 from pipeline.qa.numbers import number_problems
@@ -196,14 +196,6 @@ def check_consistency(document: Document, context: CheckContext) -> Iterator[tup
             others = [other for other in segments if _translation_key(other.target) != _translation_key(segment.target)]
             yield segment, (f"The same source sentence is translated differently in {others[0].id} "
                             f"(“{_shorten(others[0].target)}”); make the translations consistent.")
-
-
-def check_layout(document: Document, context: CheckContext) -> Iterator[tuple[Segment, Flag]]:
-    """Layout repair findings (rejoined or incomplete paragraphs) shown on the paragraph's first segment."""
-    for paragraph in document.paragraphs:
-        if paragraph.segments:
-            for flag in paragraph.flags:
-                yield paragraph.segments[0], flag
 
 
 def _shorten(text: str, limit: int = 80) -> str:
