@@ -76,7 +76,8 @@ def rebuild_document(reviewed: Any) -> Document:
             row, data = reviewed.rows[segment_id], reviewed.segments[segment_id]
             paragraph.segments.append(Segment(
                 id=segment_id, source=row.source, parts=[row.source], part_targets=[row.reviewed or row.machine],
-                target=row.reviewed or row.machine, score=data.get("score"),
+                # the engine's score describes its own output, not a reviewer's rewrite of it
+                target=row.reviewed or row.machine, score=None if row.reviewed else data.get("score"),
                 terms=[TermHit(zh=hit["zh"], en=hit["en"], start=hit["start"], end=hit["end"],
                                surface=hit.get("surface", ""), avoid=tuple(hit.get("avoid") or ()))
                        for hit in data.get("terms", [])],
