@@ -143,12 +143,38 @@ def _fill(color: str) -> Any:
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
+def _row_styles(workbook: Any) -> dict[tuple[str, bool, bool], str]:
+    """Named styles for the data cells, by (column kind, shaded paragraph, first row of a paragraph).
+
+    Named styles are registered once; assigning one per cell is much cheaper than setting fill,
+    border and protection on each of thousands of cells.
+    """
+    from openpyxl.styles import Alignment, Border, NamedStyle, Protection, Side
+
+    boundary = Border(top=Side(style="thin", color="8497B0"))
+    fills = {("text", False): None, ("text", True): _SHADE, ("editable", False): _EDITABLE,
+             ("editable", True): _EDITABLE_SHADE, ("score", False): None, ("score", True): _SHADE}
+    names: dict[tuple[str, bool, bool], str] = {}
+    for (kind, shaded), color in fills.items():
+        for first in (False, True):
+            name = f"zhen {kind}{' shaded' if shaded else ''}{' first' if first else ''}"
+            style = NamedStyle(name=name, alignment=Alignment(wrap_text=kind != "score", vertical="top"),
+                               protection=Protection(locked=kind != "editable"),
+                               number_format={"editable": "@", "score": "0.00"}.get(kind, "General"))
+            if color:
+                style.fill = _fill(color)
+            if first:
+                style.border = boundary
+            workbook.add_named_style(style)
+            names[(kind, shaded, first)] = name
+    return names
+
+
 def _write_translation(sheet: Any, document: Document) -> int:
     """Fill the Translation sheet; return how many characters had to be replaced."""
-    from openpyxl.styles import Alignment, Border, Font, Protection, Side
+    from openpyxl.styles import Alignment, Font
 
     sheet.title = TRANSLATION_SHEET
-    wrap = Alignment(wrap_text=True, vertical="top")
     editable = {COLUMNS.index(name) + 1 for name in EDITABLE_COLUMNS}
     for column, name in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=column, value=name)
@@ -159,38 +185,27 @@ def _write_translation(sheet: Any, document: Document) -> int:
             from openpyxl.comments import Comment
 
             cell.comment = Comment(_HEADER_NOTES[name], "zhen")
+    styles = _row_styles(sheet.parent)
     widths = {name: display_width(name) for name in COLUMNS}
-    boundary = Border(top=Side(style="thin", color="8497B0"))
     replaced = 0
     row = 1
     for index, paragraph in enumerate(document.paragraphs):
         shaded = index % 2 == 1
         for position, segment in enumerate(paragraph.segments):
             row += 1
-            values = row_values(paragraph, segment, position == 0)
+            first = position == 0
+            values = row_values(paragraph, segment, first)
             replaced += sum(count_unsafe(value) for value in values)
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=column)
+                # editable cells are unlocked and formatted as text: what a reviewer types is never a formula
+                cell.style = styles[("editable" if column in editable else "text", shaded, first)]
                 set_text(cell, value)
-                cell.alignment = wrap
-                if column in editable:
-                    cell.fill = _fill(_EDITABLE_SHADE if shaded else _EDITABLE)
-                    cell.protection = Protection(locked=False)
-                    cell.number_format = "@"  # what a reviewer types stays text, never a formula
-                elif shaded:
-                    cell.fill = _fill(_SHADE)
-                if position == 0:
-                    cell.border = boundary
                 widths[COLUMNS[column - 1]] = max(widths[COLUMNS[column - 1]], display_width(value))
             confidence = sheet.cell(row=row, column=len(COLUMNS))
+            confidence.style = styles[("score", shaded, first)]
             if segment.score is not None:
                 confidence.value = round(segment.score, 3)
-            confidence.number_format = "0.00"
-            confidence.alignment = Alignment(vertical="top")
-            if shaded:
-                confidence.fill = _fill(_SHADE)
-            if position == 0:
-                confidence.border = boundary
     widths["Reviewed translation (en)"] = widths["Machine translation (en)"]
     _fit_columns(sheet, widths)
     _fit_rows(sheet, row)
@@ -299,11 +314,11 @@ def records_digest(rows: Sequence[tuple[str, str, str]]) -> str:
 
 
 def _write_data(sheet: Any, document: Document) -> None:
-    rows = [(record, key, record_text(payload)) for record, key, payload in data_records(document)]
+    rows = [(record, safe_cell_text(key), record_text(payload)) for record, key, payload in data_records(document)]
     sheet.append([DATA_FORMAT, str(DATA_VERSION), records_digest(rows)])
     for record, key, text in rows:
         chunks = [text[start:start + CELL_CHUNK] for start in range(0, len(text), CELL_CHUNK)] or [""]
-        sheet.append([record, safe_cell_text(key), *chunks])
+        sheet.append([record, key, *chunks])
     sheet.sheet_state = "hidden"
     _protect(sheet)
 
