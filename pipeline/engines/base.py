@@ -39,6 +39,7 @@ class TranslationRequest:
 class TranslationResult:
     text: str
     score: float | None = None  # mean log-probability per generated token
+    cached: bool = False  # read from the translation memory rather than produced by the engine
 
 
 @dataclass(frozen=True)

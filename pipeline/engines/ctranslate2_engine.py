@@ -1,0 +1,447 @@
+"""MarianMT through CTranslate2: int8 weights on the CPU, the same tokens in and text out.
+
+The Hugging Face model is converted once with CTranslate2's own ``TransformersConverter`` and kept
+under the user cache folder (``<cache>/ct2/<model>-<quantization>-<hash>``), keyed by the model's
+identity, the quantization and the CTranslate2 version; the conversion is written to a temporary
+folder and renamed into place, so two processes never see half a model. Loading it takes a fraction
+of a second, and it is only loaded when something is left to translate (a rerun answered by the
+translation memory never loads it).
+
+Tokenisation is opus-mt's own: the model's ``source.spm``/``target.spm`` and ``vocab.json``, applied
+exactly as transformers' ``MarianTokenizer`` applies them (checked against it in the tests), without
+importing transformers.
+
+Glossary constraints (``--constraints``):
+
+``hard`` — the beam search runs unconstrained, then every segment with glossary demands is checked
+and repaired until it meets them: (1) where a rendering to avoid was written, the segment is decoded
+again from just before it with that token sequence suppressed (``suppress_sequences``); (2) where a
+required rendering is missing, it is inserted at the position where the model itself finds its first
+word likeliest (one teacher-forced greedy pass over the hypothesis, ``return_logits_vocab``), and the
+rest of the sentence is decoded again after it (``target_prefix``). Inserted renderings are kept
+verbatim by every later round, so each round adds one missing occurrence and every rendering the
+vocabulary can spell ends up in the output, within the same length budget as the transformers
+engine. ``soft`` — only step (1). ``off`` — neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.engines.base import (
+    EngineSettings,
+    ProgressCallback,
+    TranslationRequest,
+    TranslationResult,
+    batches_by_length,
+)
+from pipeline.engines.constraints import count_rendering, rendering_variants
+from pipeline.engines.model_files import ModelLocation, locate_model
+from pipeline.errors import ModelError
+
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
+
+
+# --- tokenisation ------------------------------------------------------------------------------------
+
+class MarianPieces:
+    """opus-mt's SentencePiece tokenisation as transformers' ``MarianTokenizer`` does it.
+
+    Source: the text is cut at special tokens written literally in it, each remaining piece is
+    encoded with ``source.spm`` (after a leading ``>>lang<<`` code), pieces missing from ``vocab.json`` become ``<unk>``, and ``</s>``
+    ends the sequence. Target: special tokens are dropped and the rest decoded with ``target.spm``
+    (``batch_decode(..., skip_special_tokens=True)``).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        import sentencepiece
+
+        config_path = directory / "tokenizer_config.json"
+        config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+        if config.get("separate_vocabs"):
+            raise ModelError(f"{directory} uses separate source and target vocabularies, which the ctranslate2 "
+                             f"engine does not handle; use --engine transformers.")
+        self.vocab: dict[str, int] = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+        self.eos = _token_text(config.get("eos_token"), "</s>")
+        self.unk = _token_text(config.get("unk_token"), "<unk>")
+        self.pad = _token_text(config.get("pad_token"), "<pad>")
+        extra = [_token_text(token, "") for token in config.get("additional_special_tokens") or []]
+        self.special = {self.eos, self.unk, self.pad, *(token for token in extra if token in self.vocab)}
+        self.clean_up_spaces = bool(config.get("clean_up_tokenization_spaces", False))
+        self._split = re.compile("(" + "|".join(re.escape(token) for token in sorted(self.special, key=len, reverse=True)) + ")")
+        self.source_model = sentencepiece.SentencePieceProcessor(model_file=str(directory / "source.spm"))
+        self.target_model = sentencepiece.SentencePieceProcessor(model_file=str(directory / "target.spm"))
+
+    def source_pieces(self, text: str) -> list[str]:
+        pieces: list[str] = []
+        for chunk in self._split.split(text):
+            if chunk in self.special:
+                pieces.append(chunk)
+            elif chunk:
+                if chunk.startswith(">>") and (end := chunk.find("<<")) != -1:  # a >>lang<< code, kept whole
+                    pieces.append(chunk[:end + 2])
+                    chunk = chunk[end + 2:]
+                pieces.extend(self.source_model.encode(chunk, out_type=str))
+        return [piece if piece in self.vocab else self.unk for piece in pieces] + [self.eos]
+
+    def target_pieces(self, text: str) -> list[str] | None:
+        """Target pieces of ``text`` inside a sentence, or None when the vocabulary cannot spell it."""
+        pieces = self.target_model.encode(text, out_type=str)
+        return pieces if pieces and all(piece in self.vocab for piece in pieces) else None
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        text = self.target_model.decode_pieces([piece for piece in pieces if piece not in self.special])
+        text = text.replace("▁", " ").strip()
+        if self.clean_up_spaces:
+            for before, after in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+                                  (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")):
+                text = text.replace(before, after)
+        return text
+
+
+def _token_text(token: Any, default: str) -> str:
+    if isinstance(token, dict):  # an AddedToken serialised by transformers
+        return str(token.get("content") or default)
+    return str(token) if token else default
+
+
+# --- the converted model --------------------------------------------------------------------------
+
+def pick_device(requested: str) -> tuple[str, int]:
+    import ctranslate2
+
+    cuda_devices = ctranslate2.get_cuda_device_count()
+    if requested == "auto":
+        return ("cuda", 0) if cuda_devices else ("cpu", 0)
+    if requested == "cpu":
+        return "cpu", 0
+    if requested.startswith("cuda"):
+        index = int(requested.partition(":")[2] or 0) if requested.partition(":")[2].isdigit() or requested == "cuda" else -1
+        if index < 0:
+            raise ModelError(f"unknown device {requested!r}; use auto, cpu, cuda or cuda:N.")
+        if index >= cuda_devices:
+            raise ModelError(f"--device {requested} was asked for, but CTranslate2 sees {cuda_devices} CUDA "
+                             f"device(s). Use --device cpu or auto.")
+        return "cuda", index
+    raise ModelError(f"unknown device {requested!r}; use auto, cpu or cuda.")
+
+
+def pick_compute_type(requested: str | None, device: str) -> str:
+    import ctranslate2
+
+    supported = set(ctranslate2.get_supported_compute_types(device))
+    if requested in (None, "auto", "default"):
+        preferred = "int8" if device == "cpu" else "float16"
+        return preferred if preferred in supported else "float32"
+    if requested not in QUANTIZATIONS or requested not in supported:
+        raise ModelError(f"--compute-type {requested} is not available on {device}; choose one of: "
+                         f"{', '.join(sorted(supported & set(QUANTIZATIONS)))}.")
+    return requested
+
+
+def converted_model(location: ModelLocation, quantization: str) -> Path:
+    """The CTranslate2 conversion of ``location`` at ``quantization``, converting it on first use."""
+    import ctranslate2
+
+    from pipeline.memory import cache_directory
+
+    key = hashlib.sha256(f"{location.identity}|{quantization}|{ctranslate2.__version__}".encode()).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", location.requested.strip("/"))[-60:].strip("-.") or "model"
+    root = cache_directory() / "ct2"
+    target = root / f"{name}-{quantization}-{key}"
+    if ctranslate2.contains_model(str(target)):
+        return target
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
+    except OSError as error:
+        raise ModelError(f"cannot write the converted model under {root}: {error.strerror}; "
+                         f"set ZHEN_CACHE_DIR to a writable folder.") from None
+    try:
+        _convert(location.directory, temporary, quantization)
+        try:
+            os.rename(temporary, target)
+        except OSError:
+            if not ctranslate2.contains_model(str(target)):  # not another process's finished copy
+                raise
+    except ModelError:
+        raise
+    except Exception as error:  # the converter raises many kinds; all mean this model cannot be used here
+        raise ModelError(f"CTranslate2 could not convert the model in {location.directory} "
+                         f"({type(error).__name__}: {error}); use --engine transformers.") from None
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    return target
+
+
+def _convert(directory: Path, output: Path, quantization: str) -> None:
+    from ctranslate2.converters import TransformersConverter
+    from ctranslate2.converters import transformers as loaders
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+
+    class MarianLoader(loaders.MarianMTLoader):
+        """CTranslate2's Marian loader, which assumes ``<pad>`` is the last vocabulary entry (as in
+        every published opus-mt model) and drops it; this one only drops it when it is last."""
+
+        def __call__(self, model, tokenizer):  # noqa: ANN001, ANN204
+            vocabulary = loaders.ModelLoader.get_vocabulary(self, model, tokenizer)
+            self.pad_last = vocabulary[-1] == tokenizer.pad_token
+            return super().__call__(model, tokenizer)
+
+        def get_vocabulary(self, model, tokenizer):  # noqa: ANN001, ANN201
+            tokens = loaders.ModelLoader.get_vocabulary(self, model, tokenizer)
+            return tokens[:-1] if self.pad_last else tokens
+
+        def _remove_pad_weights(self, spec):  # noqa: ANN001, ANN202
+            if self.pad_last:
+                super()._remove_pad_weights(spec)
+
+    registered = loaders._MODEL_LOADERS.get("MarianConfig")
+    loaders._MODEL_LOADERS["MarianConfig"] = MarianLoader()
+    try:
+        TransformersConverter(str(directory)).convert(str(output), quantization=quantization, force=True)
+    finally:
+        loaders._MODEL_LOADERS["MarianConfig"] = registered
+
+
+# --- the engine -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Rendering:
+    text: str
+    count: int
+    variants: tuple[tuple[str, ...], ...]  # target pieces of each accepted surface form
+
+    @property
+    def shortest(self) -> int:
+        return min(len(variant) for variant in self.variants)
+
+
+@dataclass
+class _Row:
+    """One segment on its way through decoding and repair."""
+
+    source: list[str]
+    budget: int  # the most target tokens it may have
+    required: tuple[_Rendering, ...] = ()
+    avoid: tuple[tuple[str, ...], ...] = ()
+    tokens: list[str] = field(default_factory=list)
+    score: float | None = None
+    locked: int = 0  # tokens[:locked] hold inserted renderings and are kept by every later decoding
+    suppress: bool = False  # decode with the avoid sequences suppressed
+    inserted: dict[str, int] = field(default_factory=dict)  # rendering → occurrences inserted
+    ends: list[tuple[int, _Rendering]] = field(default_factory=list)  # where each inserted rendering ends
+
+    def first_offence(self) -> int | None:
+        """Where the first avoided token sequence after the locked prefix starts, if any."""
+        starts = [start for sequence in self.avoid for start in range(self.locked, len(self.tokens) - len(sequence) + 1)
+                  if tuple(self.tokens[start:start + len(sequence)]) == sequence]
+        return min(starts) if starts else None
+
+    def deficits(self, text: str) -> list[tuple[_Rendering, int]]:
+        """Renderings still short of their count: an inserted one counts even where the model ran
+        the next word into it (``separate_inserted`` parts them at the end)."""
+        missing = [(rendering, rendering.count - max(count_rendering(text, rendering.text),
+                                                     self.inserted.get(rendering.text, 0)))
+                   for rendering in self.required]
+        return [(rendering, deficit) for rendering, deficit in missing if deficit > 0]
+
+    def insert(self, position: int, rendering: _Rendering, variant: tuple[str, ...]) -> list[str]:
+        """Lock ``variant`` in at ``position``; return the prefix to continue from."""
+        prefix = self.tokens[:position] + list(variant)
+        self.locked = len(prefix)
+        self.inserted[rendering.text] = self.inserted.get(rendering.text, 0) + 1
+        self.ends = [(end, done) for end, done in self.ends if end <= position] + [(self.locked, rendering)]
+        return prefix
+
+
+class CTranslate2Engine:
+    """Length-sorted batches through ``Translator.translate_batch``, then glossary repair (module doc)."""
+
+    name = "ctranslate2"
+
+    def __init__(self, settings: EngineSettings) -> None:
+        import ctranslate2  # noqa: F401 - fail here, with the install hint, when it is missing
+
+        self.settings = settings
+        self.decoding = settings.decoding
+        self.location = locate_model(settings.model)
+        self.device, self.device_index = pick_device(settings.device)
+        self.compute_type = pick_compute_type(settings.compute_type, self.device)
+        try:
+            self.pieces = MarianPieces(self.location.directory)
+        except (OSError, ValueError, RuntimeError) as error:
+            raise ModelError(f"cannot read the tokenizer files in {self.location.directory}: {error}") from None
+        self._translator: Any = None
+
+    @property
+    def identity(self) -> str:
+        return f"{self.location.identity};{self.compute_type}"
+
+    @property
+    def translator(self) -> Any:
+        if self._translator is None:
+            import ctranslate2
+
+            path = converted_model(self.location, self.compute_type)
+            try:
+                self._translator = ctranslate2.Translator(
+                    str(path), device=self.device, device_index=self.device_index, compute_type=self.compute_type,
+                    intra_threads=self.settings.threads or 0, inter_threads=1)
+            except (RuntimeError, ValueError) as error:
+                raise ModelError(f"CTranslate2 cannot load {path}: {error}; `zhen cache clear` removes it "
+                                 f"so that it is converted again.") from None
+        return self._translator
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(self.pieces.source_pieces(text)) for text in texts]
+
+    def translate(self, requests: Sequence[TranslationRequest],
+                  on_progress: ProgressCallback | None = None) -> list[TranslationResult]:
+        sources = [self.pieces.source_pieces(request.source) for request in requests]
+        results: list[TranslationResult | None] = [None] * len(requests)
+        lengths = [len(source) for source in sources]
+        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.max_batch_tokens):
+            rows = [self._row(requests[index], sources[index]) for index in batch]
+            self._decode(rows)
+            if self.decoding.constraints != "off":
+                self._enforce([row for row in rows if row.required or row.avoid])
+            for index, row in zip(batch, rows):
+                results[index] = TranslationResult(self.pieces.detokenize(row.tokens), row.score)
+            if on_progress:
+                on_progress(len(batch))
+        return [result for result in results if result is not None]
+
+    def _row(self, request: TranslationRequest, source: list[str]) -> _Row:
+        budget = int(self.decoding.length_ratio * len(source)) + self.decoding.length_slack
+        if self.decoding.constraints == "off":
+            return _Row(source, budget)
+        required = []
+        for item in request.required:
+            variants = tuple(dict.fromkeys(tuple(pieces) for form in rendering_variants(item.rendering)
+                                           if (pieces := self.pieces.target_pieces(form))))
+            if variants:  # a rendering the vocabulary cannot spell is left to show as missing
+                required.append(_Rendering(item.rendering, item.count, variants))
+        avoid = tuple(dict.fromkeys(tuple(pieces) for phrase in request.avoid for form in rendering_variants(phrase)
+                                    if (pieces := self.pieces.target_pieces(form))))
+        budget += sum(rendering.shortest * rendering.count for rendering in required)
+        return _Row(source, budget, tuple(required), avoid)
+
+    def _decode(self, rows: Sequence[_Row], prefixes: Sequence[list[str]] | None = None) -> None:
+        """Beam-search ``rows`` (continuing ``prefixes`` when given); rows that suppress decode apart."""
+        groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
+        for index, row in enumerate(rows):
+            groups.setdefault(row.avoid if row.suppress else (), []).append(index)
+        for suppressed, members in groups.items():
+            prefix = [prefixes[i] or None for i in members] if prefixes is not None else None
+            longest = max(max(rows[i].budget for i in members), max((len(p or ()) for p in prefix or ()), default=0))
+            output = self.translator.translate_batch(
+                [rows[i].source for i in members], target_prefix=prefix, beam_size=self.decoding.beams,
+                max_decoding_length=max(longest, 1), return_scores=True,
+                suppress_sequences=[list(sequence) for sequence in suppressed] or None)
+            for position, (i, result) in enumerate(zip(members, output)):
+                tokens = list(result.hypotheses[0][:rows[i].budget])
+                kept = len(prefix[position] or ()) if prefix is not None else 0
+                if result.scores and len(tokens) > kept:  # the score is the decoded continuation's
+                    rows[i].score = float(result.scores[0])
+                rows[i].tokens = tokens
+
+    def _enforce(self, pending: list[_Row]) -> None:
+        """Check and repair rows until they meet their glossary demands (module doc)."""
+        rounds = max((sum(r.count for r in row.required) + len(row.avoid) for row in pending), default=0) + 1
+        touched = list(pending)
+        for _ in range(rounds):
+            plans: list[tuple[_Row, list[str]]] = []
+            missing: list[tuple[_Row, list[tuple[_Rendering, int]]]] = []
+            for row in pending:
+                offence = row.first_offence()
+                if offence is not None:
+                    row.suppress = True
+                    plans.append((row, row.tokens[:offence]))
+                elif self.decoding.constraints == "hard":
+                    deficits = row.deficits(self.pieces.detokenize(row.tokens))
+                    if deficits:
+                        missing.append((row, deficits))
+            plans += self._insertions(missing)
+            if not plans:
+                break
+            self._decode([row for row, _ in plans], [prefix for _, prefix in plans])
+            pending = [row for row, _ in plans]
+        for row in touched:
+            self._separate_inserted(row)
+
+    def _insertions(self, missing: list[tuple[_Row, list[tuple[_Rendering, int]]]]) -> list[tuple[_Row, list[str]]]:
+        """For each row, the prefix that inserts one missing rendering where the model likes it best.
+
+        One greedy pass forced along each row's hypothesis gives the model's log-probabilities at
+        every position. Each missing rendering gets the position where its first piece is likeliest,
+        among those that leave room in the budget for every other missing rendering; the rendering
+        whose position comes first is inserted (so the others can still follow it).
+        """
+        if not missing:
+            return []
+        rows = [row for row, _ in missing]
+        output = self.translator.translate_batch(
+            [row.source for row in rows], target_prefix=[row.tokens or None for row in rows], beam_size=1,
+            max_decoding_length=max(len(row.tokens) for row in rows) + 1, return_logits_vocab=True)
+        plans = []
+        for (row, deficits), result in zip(missing, output):
+            needed = sum(rendering.shortest * deficit for rendering, deficit in deficits)
+            first_ids = sorted({self.pieces.vocab[variant[0]] for rendering, _ in deficits for variant in rendering.variants})
+            last = min(len(row.tokens), len(result.logits[0]) - 1)
+            scores = self._first_piece_scores(result.logits[0], range(row.locked, last + 1), first_ids)
+            choices = []
+            for index, (rendering, _) in enumerate(deficits):
+                options = [(scores[position][self.pieces.vocab[variant[0]]], -position, variant)
+                           for variant in rendering.variants
+                           for position in range(row.locked, min(last, row.budget - needed + rendering.shortest - len(variant)) + 1)]
+                if options:
+                    _, negative_position, variant = max(options)
+                    choices.append((-negative_position, index, variant))
+            if choices:  # always, while the budget covers every missing rendering
+                position, index, variant = min(choices)
+                plans.append((row, row.insert(position, deficits[index][0], variant)))
+        return plans
+
+    def _separate_inserted(self, row: _Row) -> None:
+        """Put a word boundary after an inserted rendering where the next piece would run into it."""
+        if "▁" not in self.pieces.vocab:
+            return
+        for end, rendering in sorted(row.ends, key=lambda item: -item[0]):
+            if end < len(row.tokens) and not row.tokens[end].startswith("▁"):
+                joined = self.pieces.detokenize(row.tokens[end - len(rendering.variants[0]):end + 1])
+                if not count_rendering(joined, rendering.text):
+                    row.tokens.insert(end, "▁")
+
+    def _first_piece_scores(self, steps: Sequence[Any], positions: range, token_ids: list[int]) -> dict[int, dict[int, float]]:
+        """Log-probabilities of ``token_ids`` at each position, from per-step vocabulary logits."""
+        import numpy
+
+        scores: dict[int, dict[int, float]] = {}
+        for position in positions:
+            step = steps[position]
+            if self.device != "cpu":
+                import ctranslate2
+
+                step = step.to_device(ctranslate2.Device.cpu)
+            logits = numpy.asarray(step, dtype=numpy.float32)
+            top = float(logits.max())
+            normaliser = top + float(numpy.log(numpy.exp(logits - top).sum()))
+            scores[position] = {token: float(logits[token]) - normaliser for token in token_ids}
+        return scores
+
+
+def create_engine(settings: EngineSettings) -> CTranslate2Engine:
+    return CTranslate2Engine(settings)

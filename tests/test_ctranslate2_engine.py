@@ -1,0 +1,275 @@
+"""The CTranslate2 engine: same tokens and JSON as the transformers engine, cached conversion, glossary repair."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+from conftest import REPO, SAMPLE_ZH, SEED_ARTICLE  # noqa: E402
+from pipeline.cli import main  # noqa: E402
+from pipeline.engines import ctranslate2_engine  # noqa: E402
+from pipeline.engines.base import (  # noqa: E402
+    DecodingOptions, EngineSettings, RequiredRendering, TranslationRequest, load_engine, resolve_engine_name,
+)
+from pipeline.engines.constraints import count_rendering  # noqa: E402
+from pipeline.errors import ModelError  # noqa: E402
+
+GLOSSARY = """\
+name: test
+version: "1"
+domain: belt and road
+entries:
+  - zh: 硬联通
+    en: physical connectivity
+    source: test
+  - zh: 软联通
+    en: institutional connectivity
+    source: test
+  - zh: 心联通
+    en: people-to-people connectivity
+    source: test
+  - zh: 小而美
+    en: small yet smart
+    avoid: [small and beautiful]
+    source: test
+  - zh: 一带一路
+    en: Belt and Road
+    avoid: [One Belt One Road]
+    source: test
+  - zh: 鲁班工坊
+    en: Luban Workshop
+    source: test
+"""
+
+
+def settings(model: Path, **decoding: object) -> EngineSettings:
+    return EngineSettings(model=str(model), device="cpu", threads=2,
+                          decoding=DecodingOptions(**{"beams": 4, "batch_size": 4, **decoding}))
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model: Path):
+    # Loaded lazily: the model is converted on the first translate(), into the test's cache folder.
+    return load_engine("ctranslate2", settings(tiny_model))
+
+
+@pytest.fixture()
+def glossary_file(tmp_path: Path) -> Path:
+    path = tmp_path / "test.yaml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    return path
+
+
+def translate_json(path: Path, out: Path, model: Path, engine: str, *extra: str) -> dict:
+    assert main(["translate", str(path), "--out", str(out), "--model", str(model), "--engine", engine,
+                 "--quiet", "--no-cache", *extra]) == 0
+    return json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+
+
+def shape(value: object) -> object:
+    """The JSON structure without its values: keys, nesting and list lengths (QA flags, which depend
+    on the English, only by the keys of a flag)."""
+    if isinstance(value, dict):
+        return {key: flags_shape(item) if key == "flags" else shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(item) for item in value]
+    return type(value).__name__ if value is not None else "null-or-number"
+
+
+def flags_shape(flags: list) -> str:
+    assert all(set(flag) == {"check", "severity", "message"} for flag in flags), flags
+    return "flags"
+
+
+def terms(data: dict) -> list[tuple[dict, dict]]:
+    return [(segment, term) for paragraph in data["paragraphs"] for segment in paragraph["segments"]
+            for term in segment["terms"]]
+
+
+# --- tokenisation --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "八项行动奠定共建“一带一路”新十年良好开局",
+    "2023年10月，在第三届“一带一路”国际合作高峰论坛开幕式主旨演讲中。",
+    "- 鲁班工坊在15个国家落地扎根。",
+    "Mixed 中文 and English, ５Ｇ and 😀.",
+    "前</s>后 <unk> x<pad>",
+    ">>eng<< 中文",
+    "",
+    "  \t ",
+])
+def test_source_pieces_match_marian_tokenizer(text: str, tiny_model: Path) -> None:
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(tiny_model)
+    pieces = ctranslate2_engine.MarianPieces(tiny_model)
+    assert pieces.source_pieces(text) == tokenizer.convert_ids_to_tokens(tokenizer(text).input_ids)
+
+
+def test_detokenize_matches_batch_decode(tiny_model: Path) -> None:
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(tiny_model)
+    pieces = ctranslate2_engine.MarianPieces(tiny_model)
+    ids = sorted(tokenizer.get_vocab().values())
+    generator = random.Random(7)
+    sequences = [generator.choices(ids, k=generator.randint(0, 25)) for _ in range(200)]
+    expected = tokenizer.batch_decode(sequences, skip_special_tokens=True, use_source_tokenizer=False)
+    assert [pieces.detokenize(tokenizer.convert_ids_to_tokens(ids)) for ids in sequences] == expected
+
+
+# --- the engine ------------------------------------------------------------------------------------
+
+def test_auto_picks_ctranslate2_when_installed() -> None:
+    assert resolve_engine_name("auto") == "ctranslate2"
+
+
+def test_count_tokens_matches_transformers(engine, tiny_model: Path) -> None:
+    reference = load_engine("transformers", settings(tiny_model))
+    texts = ["八项行动稳步推进，成果斐然。", "硬联通", "Mixed 中文 and English.", ""]
+    assert engine.count_tokens(texts) == reference.count_tokens(texts)
+
+
+def test_int8_by_default_and_in_the_identity(engine) -> None:
+    assert engine.compute_type == "int8"
+    assert engine.identity.endswith(";int8")
+    assert engine.device == "cpu"
+
+
+def test_unknown_compute_type_is_a_model_error(tiny_model: Path) -> None:
+    with pytest.raises(ModelError, match="compute-type"):
+        load_engine("ctranslate2", EngineSettings(model=str(tiny_model), device="cpu", compute_type="int3"))
+
+
+def test_conversion_is_cached_and_loading_is_lazy(tiny_model: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHEN_CACHE_DIR", str(tmp_path))
+    first = load_engine("ctranslate2", settings(tiny_model))
+    assert first.count_tokens(["鲁班工坊"])[0] > 1
+    assert not (tmp_path / "ct2").exists()  # nothing converted or loaded until something is translated
+    first.translate([TranslationRequest("鲁班工坊在15个国家落地扎根。")])
+    [converted] = [path for path in (tmp_path / "ct2").iterdir()]
+    assert converted.name.endswith(tuple("0123456789abcdef")) and "-int8-" in converted.name
+    assert not [path for path in (tmp_path / "ct2").iterdir() if path.name.startswith(".")]  # no leftovers
+
+    def no_second_conversion(*args: object) -> None:
+        raise AssertionError("converted twice")
+
+    monkeypatch.setattr(ctranslate2_engine, "_convert", no_second_conversion)
+    second = load_engine("ctranslate2", settings(tiny_model))
+    assert second.translate([TranslationRequest("鲁班工坊在15个国家落地扎根。")])[0].text
+
+
+def test_float32_is_converted_separately(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHEN_CACHE_DIR", str(tmp_path))
+    engine = load_engine("ctranslate2", EngineSettings(model=str(tiny_model), device="cpu", compute_type="float32"))
+    engine.translate([TranslationRequest("硬联通")])
+    assert [path.name.split("-")[-2] for path in (tmp_path / "ct2").iterdir()] == ["float32"]
+
+
+def test_order_restored_and_renderings_met(engine) -> None:
+    renderings = ["Luban Workshop", "small yet smart", "physical connectivity", "Belt and Road",
+                  "institutional connectivity"]
+    sources = ["鲁班工坊。", "小而美的项目在共建国家陆续落地发展。", "硬联通。", "一带一路倡议，互联互通，共同发展，成果斐然。", "软联通"]
+    requests = [TranslationRequest(source, (RequiredRendering(rendering),)) for source, rendering in zip(sources, renderings)]
+    results = engine.translate(requests)
+    assert len(results) == len(requests)
+    for rendering, result in zip(renderings, results):
+        assert count_rendering(result.text, rendering) == 1, (rendering, result.text)
+        assert result.score is not None
+
+
+def test_progress_reports_every_request(engine) -> None:
+    seen: list[int] = []
+    engine.translate([TranslationRequest(f"第{n}个项目落地。") for n in range(9)], seen.append)
+    assert sum(seen) == 9 and len(seen) == 3  # batches of 4, 4 and 1
+
+
+@pytest.mark.parametrize(("required", "count"), [("physical connectivity", 2), ("Luban Workshop", 3)])
+def test_repeated_rendering_is_written_as_often_as_required(engine, required: str, count: int) -> None:
+    [result] = engine.translate([TranslationRequest("硬联通、硬联通、鲁班工坊、鲁班工坊、鲁班工坊。",
+                                                    (RequiredRendering(required, count),))])
+    assert count_rendering(result.text, required) >= count
+
+
+def test_avoided_rendering_is_suppressed(engine) -> None:
+    # Find a word (one piece) the model writes of its own accord, then rule it out.
+    sources = [line for line in SAMPLE_ZH.splitlines() if line.strip()]
+    written = [(source, word) for source, result in zip(sources, engine.translate([TranslationRequest(s) for s in sources]))
+               for word in dict.fromkeys(re.findall(r"[A-Za-z]+", result.text))
+               if count_rendering(result.text, word) and len(engine.pieces.target_pieces(word) or ()) == 1]
+    if not written:
+        pytest.skip("the test model writes no whole word here")
+    source, word = written[0]
+    for mode in ("hard", "soft"):
+        suppressing = load_engine("ctranslate2", settings(engine.location.directory, constraints=mode))
+        [result] = suppressing.translate([TranslationRequest(source, avoid=(word,))])
+        assert count_rendering(result.text, word) == 0, (mode, word, result.text)
+
+
+# --- end to end -----------------------------------------------------------------------------------
+
+def test_same_segments_and_json_shape_as_transformers(sample_file: Path, tiny_model: Path, tmp_path: Path) -> None:
+    fast = translate_json(sample_file, tmp_path / "ct2", tiny_model, "ctranslate2")
+    reference = translate_json(sample_file, tmp_path / "hf", tiny_model, "transformers")
+    assert shape(fast) == shape(reference)
+    assert [[(s["id"], s["source"]) for s in p["segments"]] for p in fast["paragraphs"]] == \
+           [[(s["id"], s["source"]) for s in p["segments"]] for p in reference["paragraphs"]]
+    assert fast["metadata"]["engine"] == "ctranslate2" and reference["metadata"]["engine"] == "transformers"
+    assert all(segment["target"] for paragraph in fast["paragraphs"] for segment in paragraph["segments"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“硬联通”“软联通”“心联通”不断深化。",
+         {"physical connectivity": 1, "institutional connectivity": 1, "people-to-people connectivity": 1}),
+        ("小而美项目很多，小而美项目更多，小而美。", {"small yet smart": 3}),
+        ("非洲大地有鲁班工坊", {"Luban Workshop": 1}),
+    ],
+    ids=["adjacent", "repeated", "at-the-end"],
+)
+def test_hard_constraints_meet_every_occurrence(text: str, expected: dict[str, int], tiny_model: Path,
+                                                glossary_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    data = translate_json(path, tmp_path / "out", tiny_model, "ctranslate2", "--glossary", str(glossary_file))
+    pairs = terms(data)
+    assert sum(expected.values()) == len(pairs)
+    assert all(term["status"] in {"applied", "repaired"} for _, term in pairs)
+    target = " ".join(paragraph["target"] for paragraph in data["paragraphs"])
+    for rendering, count in expected.items():
+        assert count_rendering(target, rendering) >= count
+    assert count_rendering(target, "small and beautiful") == 0
+
+
+def test_constraints_off_leaves_term_missing(tiny_model: Path, glossary_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text("鲁班工坊落地扎根。", encoding="utf-8")
+    data = translate_json(path, tmp_path / "out", tiny_model, "ctranslate2", "--glossary", str(glossary_file),
+                          "--constraints", "off")
+    [(segment, term)] = terms(data)
+    assert term["status"] == "missing"
+    assert any(flag["check"] == "term-missing" for flag in segment["flags"])
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.exists() or not (REPO / "glossary" / "belt_and_road.yaml").exists(),
+                    reason="needs ../shared/data and the shipped glossary")
+def test_seed_article_terms_all_enforced(tiny_model: Path, tmp_path: Path) -> None:
+    data = translate_json(SEED_ARTICLE, tmp_path, tiny_model, "ctranslate2", "--glossary",
+                          str(REPO / "glossary" / "belt_and_road.yaml"), "--beams", "2")
+    pairs = terms(data)
+    counts = data["metadata"]["counts"]["terms"]
+    assert len(pairs) >= 50
+    assert counts["missing"] == 0, [(s["source"], t["en"], s["target"]) for s, t in pairs if t["status"] == "missing"]
+    from pipeline.glossary import load_glossary
+
+    avoided = {phrase for entry in load_glossary(REPO / "glossary").entries for phrase in entry.avoid}
+    english = " ".join(paragraph["target"] for paragraph in data["paragraphs"])
+    assert all(count_rendering(english, phrase) == 0 for phrase in avoided)
