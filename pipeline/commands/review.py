@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+MAX_FINDINGS_PRINTED = 50  # the report file lists them all
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -54,6 +56,8 @@ def run_apply(args: argparse.Namespace) -> int:
     for row in result.rejected_unrevised:
         print(f"  {row.id} (row {row.row}): rejected without a reviewed translation; "
               f"the machine translation was kept")
-    for finding in result.findings:
+    for finding in result.findings[:MAX_FINDINGS_PRINTED]:
         print(f"  {finding}")
+    if len(result.findings) > MAX_FINDINGS_PRINTED:
+        print(f"  … and {len(result.findings) - MAX_FINDINGS_PRINTED} more: see {result.outputs[-1]}")
     return 1 if args.strict and result.errors else 0
