@@ -273,3 +273,44 @@ def test_sample_article_layout() -> None:
     ]
     assert not any(flag.check == "layout-fragment" for p in paragraphs for flag in p.flags)
     assert all(p.source.rstrip("”")[-1] in "。!！" for p in paragraphs if p.kind == "body")
+
+
+class EchoEngine:
+    """Stands in for the model: one short English sentence per request, so the test runs in a blink."""
+
+    name = "echo"
+    identity = "echo"
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(text) for text in texts]
+
+    def translate(self, requests: list, on_progress: object = None) -> list:
+        from pipeline.engines.base import TranslationResult
+
+        return [TranslationResult(f"Sentence of {len(request.source)} characters.", -0.5) for request in requests]
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="the shared sample article is not present")
+@pytest.mark.parametrize("repair", [True, False])
+def test_translate_sample_article_records_joins_and_sets_captions_aside(tmp_path: Path, repair: bool) -> None:
+    import json
+
+    from pipeline.run import RunSettings
+    from pipeline.translate_job import TranslateJob
+
+    source = tmp_path / "article.zh.txt"
+    source.write_text(SEED_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = RunSettings(repair_layout=repair, use_cache=False)
+    TranslateJob(settings, Glossary.empty(), tmp_path, engine=EchoEngine()).translate_file(source)  # type: ignore[arg-type]
+    data = json.loads((tmp_path / "article.json").read_text(encoding="utf-8"))
+    joins = [p["joined_from"] for p in data["paragraphs"] if "joined_from" in p]
+    if not repair:
+        assert joins == [] and len(data["paragraphs"]) == 28
+        return
+    assert joins == [[8, 12], [10, 11], [15, 23], [27, 16]]
+    probable = [p for p in data["paragraphs"] if p.get("joined_from") == [15, 23]][0]
+    assert [flag["check"] for flag in probable["flags"]] == ["layout-join-probable"]
+    markdown = (tmp_path / "article.md").read_text(encoding="utf-8")
+    caption = markdown.index("*中国与中东欧国家")
+    assert markdown.index("民间交往亮点频现") < caption < markdown.index("## 八项行动打造")
+    assert markdown.index("*在位于吉布提") < markdown.index("## 八项行动打造")
