@@ -30,6 +30,7 @@ _CLOSERS = "”’\"'」』）)\\]】》〉"
 _PUNCTUATED_END = regex.compile(rf"[。！？；!?;…．.:：，,、][{_CLOSERS}]*\s*$")
 # What may end a complete paragraph: 。！？；… (or ASCII forms) or a colon introducing a list.
 _SENTENCE_FINAL_END = regex.compile(rf"(?:[。！？；!?;：:…．]|(?<![\d.])\.)[{_CLOSERS}]*\s*$")
+_TRAILING_NOTE = regex.compile(r"[(（【\[][^()（）【】\[\]]{1,30}[)）】\]]$")
 _INNER_SENTENCE_END = regex.compile(r"[。！？!?；;]")
 _INNER_COMMA = regex.compile(r"[，,]")
 _STARTS_WITH_PUNCTUATION = regex.compile(rf"^[{_CLOSERS}，,、。；;：:！？!?…]")
@@ -99,9 +100,16 @@ def open_quotes(text: str) -> int:
 
 
 def is_cut_end(text: str) -> bool:
-    """Stops mid-sentence: no sentence-final punctuation at the end, or a quotation left open."""
+    """Stops mid-sentence: no sentence-final punctuation at the end, or a quotation left open.
+
+    A closing note in brackets after the last sentence (``……。(完)``, ``(记者 张三)``) does not count.
+    """
     text = text.strip()
-    return bool(text) and (not _SENTENCE_FINAL_END.search(text) or _ends_inside_quote(text))
+    if not text or _ends_inside_quote(text):
+        return bool(text)
+    while (note := _TRAILING_NOTE.search(text)) and note.start() > 0:
+        text = text[:note.start()].rstrip()
+    return not _SENTENCE_FINAL_END.search(text)
 
 
 def _ends_inside_quote(text: str) -> bool:

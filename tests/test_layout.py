@@ -98,6 +98,9 @@ def test_single_heading_shaped_block_is_the_title() -> None:
     ("他说:“合作稳步推进。”", False),
     ("内容如下:", False),
     ("The plan works.", False),
+    ("合作稳步推进。(完)", False),
+    ("合作稳步推进。（记者 张三）【责任编辑:李四】", False),
+    ("合作稳步推进(北京)", True),
     ("对标国际高标准经贸规则,", True),
     ("反腐败、纪检监察等领域国际研修、“一带", True),
     ("推进高质量共建“一带一路”八项", True),
@@ -243,6 +246,14 @@ def test_every_character_ends_up_in_exactly_one_paragraph(parts: list[tuple[str,
     assert [p.id for p in document.paragraphs] == [f"p{n}" for n in range(1, len(document.paragraphs) + 1)]
     blocks = [block for p in document.paragraphs for block in (p.joined_from or [p.block])]
     assert sorted(blocks) == list(range(len(split_blocks(text))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一带路行动项摄图为董辉。,，、“”「」()（）:!?. abAB12\n-*|`", max_size=120))
+def test_every_character_survives_arbitrary_text(text: str) -> None:
+    document = repaired(text)
+    found = Counter(char for p in document.paragraphs for char in p.markup + p.source if not char.isspace())
+    assert found == Counter(char for char in text if not char.isspace())
 
 
 # --- the sample article --------------------------------------------------------------------------
