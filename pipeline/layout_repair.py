@@ -142,9 +142,33 @@ def spanning_word(end: str, start: str, glossary: Glossary | None, text: str) ->
     return None
 
 
+def _clear_candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], ends: Sequence[int],
+                      starts: Sequence[int], glossary: Glossary | None, text: str) -> list[tuple[int, int, str]]:
+    """(end, start, reason) pairs with clear evidence, strongest first: a quotation or a word across
+    the cut outweighs mere adjacency; among equals the nearer pair comes first."""
+    ranked = []
+    for end in ends:
+        for start in starts:
+            if start == end:
+                continue
+            reasons = []
+            if open_quotes(flow[end].source) > 0 and "closes a quotation opened elsewhere" in fragments[start].start_signs:
+                reasons.append("a quotation opened in one half is closed in the other")
+            word = spanning_word(flow[end].source, flow[start].source, glossary, text)
+            if word:
+                reasons.append(word)
+            adjacent = start == end + 1
+            if adjacent:
+                reasons.append("the next paragraph starts mid-sentence")
+            if reasons:
+                strength = 2 * (len(reasons) - adjacent) + adjacent + fragments[start].strong_start
+                ranked.append((-strength, abs(start - end), end, start, "; ".join(reasons)))
+    return [(end, start, reason) for _, _, end, start, reason in sorted(ranked)]
+
+
 def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossary: Glossary | None,
                text: str) -> dict[int, _Join]:
-    """Map each cut end (index in ``flow``) to the paragraph that continues it."""
+    """Map each cut end (index in ``flow``) to the paragraph that continues it, surest evidence first."""
     joins: dict[int, _Join] = {}
     ends = [index for index, fragment in enumerate(fragments) if fragment.cut_end]
     starts = [index for index, fragment in enumerate(fragments) if fragment.cut_start]
@@ -152,28 +176,13 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     def free(end: int, start: int) -> bool:
         return end not in joins and start != end and all(join.start != start for join in joins.values())
 
-    # Clear evidence: adjacency, a quotation or a word across the cut.
-    candidates = []
-    for end in ends:
-        for start in starts:
-            if start == end:
-                continue
-            adjacent = start == end + 1
-            quote = open_quotes(flow[end].source) > 0 and "closes a quotation opened elsewhere" in fragments[start].start_signs
-            word = spanning_word(flow[end].source, flow[start].source, glossary, text)
-            if adjacent or quote or word:
-                # A quotation or a word across the cut outweighs mere adjacency.
-                strength = adjacent + 2 * quote + 2 * bool(word) + fragments[start].strong_start
-                reason = ("the next paragraph starts mid-sentence" if adjacent else
-                          "a quotation opened in one half is closed in the other" if quote else str(word))
-                candidates.append((-strength, abs(start - end), end, start, reason))
-    for _, _, end, start, reason in sorted(candidates):
+    for end, start, reason in _clear_candidates(flow, fragments, ends, starts, glossary, text):
         if free(end, start):
             joins[end] = _Join(start, True, reason)
     # Probable: a construction opened in one half and closed in the other.
     for end in ends:
         for start in starts:
-            if end not in joins and frames_left_open(flow[end].source) & frames_closed(flow[start].source) and free(end, start):
+            if free(end, start) and frames_left_open(flow[end].source) & frames_closed(flow[start].source):
                 joins[end] = _Join(start, False, "a construction begun at the cut (such as 通过……) is completed by the other half")
     # Probable: the only cut end and cut start left.
     open_ends = [end for end in ends if end not in joins]
@@ -183,9 +192,8 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     # Probable: a cut end continued by the next body paragraph, which looks whole.
     for end in ends:
         following = end + 1
-        if (end not in joins and following < len(flow) and flow[following].kind == "body"
-                and not flow[following].markup and free(end, following)):
-                joins[end] = _Join(following, False, "the next paragraph is taken as its continuation")
+        if following < len(flow) and flow[following].kind == "body" and not flow[following].markup and free(end, following):
+            joins[end] = _Join(following, False, "the next paragraph is taken as its continuation")
     _drop_cycles(len(flow), joins)
     return joins
 
