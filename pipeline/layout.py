@@ -23,8 +23,6 @@ MAX_HEADING_CHARS = 40
 MAX_CAPTION_CHARS = 250
 MAX_CREDIT_CHARS = 30
 
-OPENING_QUOTES = "“「『‘"
-CLOSING_QUOTES = "”」』’"
 _CLOSERS = "”’\"'」』）)\\]】》〉"
 # Punctuation a heading never ends with (so "…新起点" is a heading and "…规则," is not).
 _PUNCTUATED_END = regex.compile(rf"[。！？；!?;…．.:：，,、][{_CLOSERS}]*\s*$")

@@ -25,8 +25,8 @@ _CLASSIFIERS = sorted("""
 """.split(), key=len, reverse=True)
 _CLASSIFIER = "|".join(_CLASSIFIERS)
 _VAGUE_BEFORE = "数几若干"
-_MORE = ("多", "余", "逾", "超过", "超", "以上")
-_NEARLY = ("近", "将近", "接近", "约", "大约", "左右", "上下")
+_MORE_AFTER, _MORE_BEFORE = ("多", "余", "以上"), ("逾", "超过", "超")  # 100多, 超过100
+_NEARLY_AFTER, _NEARLY_BEFORE = ("左右", "上下"), ("近", "约")  # 5万左右, 近百, 约5万
 
 _ARABIC = regex.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
 _ARABIC_SCALE = regex.compile(r"(多|余)?([万亿]+|千(?![米克瓦])|百(?!分))?")
@@ -96,10 +96,11 @@ def chinese_numeral_value(numeral: str) -> float | None:
 
 
 def _approximation(text: str, start: int, end: int) -> str:
+    """``more`` or ``nearly`` when words around ``text[start:end]`` make the number approximate."""
     before, after = text[max(0, start - 2):start], text[end:end + 2]
-    if after.startswith(_MORE[:2]) or before.endswith(("逾", "超过", "超")) or after.startswith("以上"):
+    if after.startswith(_MORE_AFTER) or before.endswith(_MORE_BEFORE):
         return "more"
-    if before.endswith(("近", "约")) or after.startswith(("左右", "上下")):
+    if after.startswith(_NEARLY_AFTER) or before.endswith(_NEARLY_BEFORE):
         return "nearly"
     return ""
 
@@ -125,7 +126,9 @@ def source_quantities(text: str) -> list[Quantity]:
             kind = "number"
         counted = _COUNTED.match(text, scale.end())
         shown = text[match.start():scale.end()] + (counted.group(0) if counted else "")
-        found.append(Quantity(value, kind, shown, _approximation(text, match.start(), match.end())))
+        approximate = _approximation(text, match.start(), match.end()) or _approximation(
+            text, match.start(), match.start() + len(shown))
+        found.append(Quantity(value, kind, shown, approximate))
     for match in _PERCENT_WORDS.finditer(text):
         value = chinese_numeral_value(match.group(1))
         if value is not None:
@@ -134,8 +137,9 @@ def source_quantities(text: str) -> list[Quantity]:
         value = chinese_numeral_value(match.group(2))
         if value is None or (value == 1 and not match.group(1)) or text[max(0, match.start() - 3):match.start()] == "百分之":
             continue
-        found.append(Quantity(value, "number", match.group(0) + match.group(4),
-                              "more" if match.group(3) else _approximation(text, match.start(), match.end())))
+        end = match.end() + len(match.group(4))
+        found.append(Quantity(value, "number", text[match.start():end],
+                              "more" if match.group(3) else _approximation(text, match.start(), end)))
     for match in _ORDINAL_ALONE.finditer(text):
         value = chinese_numeral_value(match.group(1))
         if value is not None:
