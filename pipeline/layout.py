@@ -27,7 +27,9 @@ _CLOSERS = "”’\"'」』）)\\]】》〉"
 # Punctuation a heading never ends with (so "…新起点" is a heading and "…规则," is not).
 _PUNCTUATED_END = regex.compile(rf"[。！？；!?;…．.:：，,、][{_CLOSERS}]*\s*$")
 # What may end a complete paragraph: 。！？；… (or ASCII forms) or a colon introducing a list.
-_SENTENCE_FINAL_END = regex.compile(rf"(?:[。！？；!?;：:…．]|(?<![\d.])\.)[{_CLOSERS}]*\s*$")
+_SENTENCE_FINAL_END = regex.compile(rf"[。！？；!?;：:…．.][{_CLOSERS}]*\s*$")
+_INVISIBLE_END = regex.compile(r"[\s\p{C}]+$")  # spaces, control and format characters
+_HAS_WORDS = regex.compile(r"[\p{L}\p{N}]")
 _TRAILING_NOTE = regex.compile(r"[(（【\[][^()（）【】\[\]]{1,30}[)）】\]]$")
 _INNER_SENTENCE_END = regex.compile(r"[。！？!?；;]")
 _INNER_COMMA = regex.compile(r"[，,]")
@@ -102,9 +104,11 @@ def is_cut_end(text: str) -> bool:
 
     A closing note in brackets after the last sentence (``……。(完)``, ``(记者 张三)``) does not count.
     """
-    text = text.strip()
-    if not text or _ends_inside_quote(text):
-        return bool(text)
+    text = _INVISIBLE_END.sub("", text)
+    if not _HAS_WORDS.search(text):
+        return False  # only punctuation or symbols: nothing to continue
+    if _ends_inside_quote(text):
+        return True
     while (note := _TRAILING_NOTE.search(text)) and note.start() > 0:
         text = text[:note.start()].rstrip()
     return not _SENTENCE_FINAL_END.search(text)
@@ -144,7 +148,7 @@ def cut_start_signs(text: str) -> tuple[str, ...]:
     """
     text = text.strip()
     signs: list[str] = []
-    if not text:
+    if not _HAS_WORDS.search(text):
         return ()
     if _STARTS_WITH_PUNCTUATION.match(text) and not text.startswith(("“", "「", "『", "(", "（", "【", "《", "…")):
         signs.append("starts with punctuation")
@@ -217,6 +221,8 @@ def _heading_is_fragment(blocks: Sequence[Block], index: int) -> bool:
     """A heading-shaped block that is really a cut end: a quote left open, no text after it, or a
     continuation right after it."""
     text = blocks[index].text
+    if not is_cut_end(text):
+        return False
     if open_quotes(text) > 0:
         return True
     following = [block for block in blocks[index + 1:]

@@ -105,7 +105,10 @@ def test_single_heading_shaped_block_is_the_title() -> None:
     ("反腐败、纪检监察等领域国际研修、“一带", True),
     ("推进高质量共建“一带一路”八项", True),
     ("他说:“合作。然后", True),
-    ("增长了3.", True),
+    ("The Luban Workshop was founded in 2016.", False),
+    ("合作稳步推进。\x1b", False),
+    ("。。。！？", False),
+    ("😀", False),
 ])
 def test_cut_end(text: str, expected: bool) -> None:
     assert is_cut_end(text) is expected
