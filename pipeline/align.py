@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import math
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,7 +280,7 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
     from pipeline.postprocess import assemble_paragraph
     from pipeline.qa import run_checks
     from pipeline.terms import assign_hits, match_paragraph, verify_terms
-    from pipeline.translate_job import export_document, output_paths, prepare_output_folder
+    from pipeline.translate_job import export_document, guard_reviewed_work, output_paths, prepare_output_folder
 
     glossary = glossary or Glossary.empty()
     document = read_document(Path(source), settings.encoding)
@@ -306,20 +305,8 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
     document.metadata.update(_metadata(document, Path(english), glossary, settings, alignment))
     prepare_output_folder(Path(out))
     targets = output_paths(Path(out), document.name)
-    _guard_reviewed_work(targets["xlsx"], settings.force)
-    return document, export_document(document, targets)
-
-
-def _guard_reviewed_work(workbook: Path, force: bool) -> None:
-    from pipeline.errors import OutputError
-    from pipeline.review import backup_reviewed_workbook, workbook_has_reviewer_edits
-
-    if workbook.exists() and workbook_has_reviewer_edits(workbook):
-        if not force:
-            raise OutputError(f"{workbook} holds reviewer edits; aligning again would overwrite them. Apply the review "
-                              f"first (zhen review apply {workbook}), choose another --out, or pass --force "
-                              f"(a timestamped backup of the workbook is kept).")
-        backup_reviewed_workbook(workbook)
+    guard_reviewed_work(targets["xlsx"], settings.force)
+    return document, export_document(document, targets, glossary)
 
 
 def _metadata(document: Document, english: Path, glossary: Glossary, settings: AlignSettings,
@@ -328,7 +315,9 @@ def _metadata(document: Document, english: Path, glossary: Glossary, settings: A
     from pipeline.run import run_date
     from pipeline.terms import term_counts
 
-    flags = Counter(flag.check for segment in document.segments for flag in segment.flags)
+    from pipeline.run import flag_counts
+
+    flags = flag_counts(document)
     return {
         "source_file": str(document.path),
         "source_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),

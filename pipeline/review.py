@@ -125,10 +125,8 @@ def recheck(document: Document, glossary: Any = None) -> None:
             if glossary is not None and len(glossary):
                 assign_hits(segment, 0, glossary.match(segment.source))  # the glossary may have changed
             check_terms(segment)
-    try:
-        from pipeline.qa import run_checks
-    except ImportError:
-        return
+    from pipeline.qa import run_checks
+
     if glossary is None:
         from pipeline.glossary import Glossary
 

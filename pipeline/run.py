@@ -56,10 +56,8 @@ def stage_layout(document: Document, context: RunContext) -> None:
 
     document.paragraphs = classify_blocks(split_blocks(document.text))
     if context.settings.repair_layout:
-        try:
-            from pipeline.layout_repair import repair_layout
-        except ImportError:
-            return
+        from pipeline.layout_repair import repair_layout
+
         repair_layout(document, context.glossary)
 
 
@@ -163,10 +161,8 @@ def stage_verify_terms(document: Document, context: RunContext) -> None:
 
 
 def stage_qa(document: Document, context: RunContext) -> None:
-    try:
-        from pipeline.qa import run_checks
-    except ImportError:
-        return
+    from pipeline.qa import run_checks
+
     run_checks(document, context.glossary, context.settings.qa_checks)
 
 
@@ -203,6 +199,15 @@ def translate_document(document: Document, context: RunContext,
     return document
 
 
+def flag_counts(document: Document) -> dict[str, int]:
+    """QA findings by check, over segments and paragraphs (layout and alignment findings sit on paragraphs)."""
+    counts: dict[str, int] = {}
+    for paragraph in document.paragraphs:
+        for flag in [*paragraph.flags, *(f for segment in paragraph.segments for f in segment.flags)]:
+            counts[flag.check] = counts.get(flag.check, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def run_date() -> str:
     """Now in UTC, or ``SOURCE_DATE_EPOCH`` when set, so that a rerun can reproduce its outputs exactly."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -216,10 +221,6 @@ def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
 
     settings = context.settings
     decoding = settings.engine_settings.decoding
-    flags: dict[str, int] = {}
-    for segment in document.segments:
-        for flag in segment.flags:
-            flags[flag.check] = flags.get(flag.check, 0) + 1
     return {
         "source_file": str(document.path),
         "source_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
@@ -240,7 +241,7 @@ def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
             "paragraphs": len(document.paragraphs),
             "segments": len(document.segments),
             "terms": term_counts(document.segments),
-            "flags": flags,
+            "flags": flag_counts(document),
         },
     }
 

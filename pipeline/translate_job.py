@@ -75,7 +75,7 @@ class TranslateJob:
             raise InputError(f"{path}: the file is empty (or only whitespace); there is nothing to translate.")
         prepare_output_folder(self.out)
         targets = output_paths(self.out, document.name)
-        self._guard_reviewed_work(targets["xlsx"])
+        guard_reviewed_work(targets["xlsx"], self.force)
         context = RunContext(self.settings, self.glossary, self.engine, memory=self._translation_memory())
         progress = None
 
@@ -92,27 +92,25 @@ class TranslateJob:
         finally:
             if progress is not None:
                 progress.close()
-        return TranslateResult(document, self._export(document, targets))
-
-    def _guard_reviewed_work(self, workbook: Path) -> None:
-        try:
-            from pipeline.review import backup_reviewed_workbook, workbook_has_reviewer_edits
-        except ImportError:
-            return
-        if workbook.exists() and workbook_has_reviewer_edits(workbook):
-            if not self.force:
-                raise OutputError(
-                    f"{workbook} holds reviewer edits; translating again would overwrite them. Apply the "
-                    f"review first (zhen review apply {workbook}), choose another --out, or pass --force "
-                    f"(a timestamped backup of the workbook is kept)."
-                )
-            backup_reviewed_workbook(workbook)
-
-    def _export(self, document: Document, targets: dict[str, Path]) -> list[Path]:
-        return export_document(document, targets)
+        return TranslateResult(document, export_document(document, targets, self.glossary))
 
 
-def export_document(document: Document, targets: dict[str, Path]) -> list[Path]:
+def guard_reviewed_work(workbook: Path, force: bool) -> None:
+    """Refuse to overwrite a workbook that holds reviewer edits, unless forced (then back it up first)."""
+    from pipeline.review import backup_reviewed_workbook, workbook_has_reviewer_edits
+
+    if not workbook.exists() or not workbook_has_reviewer_edits(workbook):
+        return
+    if not force:
+        raise OutputError(
+            f"{workbook} holds reviewer edits; translating again would overwrite them. Apply the "
+            f"review first (zhen review apply {workbook}), choose another --out, or pass --force "
+            f"(a timestamped backup of the workbook is kept)."
+        )
+    backup_reviewed_workbook(workbook)
+
+
+def export_document(document: Document, targets: dict[str, Path], glossary: Glossary | None = None) -> list[Path]:
     """Write the workbook, both Markdown files and the JSON; all of them or, on failure, none."""
     from pipeline.atomic import staged_outputs
     from pipeline.export.json_export import write_json
@@ -120,7 +118,7 @@ def export_document(document: Document, targets: dict[str, Path]) -> list[Path]:
     from pipeline.export.workbook import write_workbook
 
     with staged_outputs(targets) as staged:
-        write_workbook(document, staged["xlsx"])
+        write_workbook(document, staged["xlsx"], glossary)
         write_markdown(document, staged["md"], staged["en.md"])
         write_json(document, staged["json"])
     return [targets["xlsx"], targets["md"], targets["en.md"], targets["json"]]

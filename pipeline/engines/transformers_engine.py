@@ -100,8 +100,7 @@ class TransformersEngine:
         rows = [encode_constraints(request if mode != "off" else TranslationRequest(request.source),
                                    self.encode_target, self._budget(length), self._unknown_id)
                 for request, length in zip(requests, lengths)]
-        generation: dict = {"num_beams": beams, "max_new_tokens": max(row.budget for row in rows) + 1,
-                            "output_scores": True, "return_dict_in_generate": True}
+        generation: dict = {"num_beams": beams, "max_new_tokens": max(row.budget for row in rows) + 1}
         if mode == "hard":
             processor = GlossaryLogitsProcessor(rows, beams, self._eos_id,
                                                 word_continuations=self._word_continuations)
@@ -113,9 +112,10 @@ class TransformersEngine:
         inputs = self.tokenizer([request.source for request in requests], return_tensors="pt",
                                 padding=True, truncation=False).to(self.device)
         with torch.inference_mode():
-            output = self.model.generate(**inputs, **generation)
-        texts = self.tokenizer.batch_decode(output.sequences, skip_special_tokens=True, use_source_tokenizer=False)
-        return [TranslationResult(text, score) for text, score in zip(texts, self._scores(output, beams))]
+            sequences = self.model.generate(**inputs, **generation)
+            scores = self._scores(inputs, sequences)
+        texts = self.tokenizer.batch_decode(sequences, skip_special_tokens=True, use_source_tokenizer=False)
+        return [TranslationResult(text, score) for text, score in zip(texts, scores)]
 
     def _soft_constraints(self, requests: list[TranslationRequest]) -> dict:
         bias: dict[tuple[int, ...], float] = {}
@@ -138,15 +138,23 @@ class TransformersEngine:
             options["bad_words_ids"] = banned
         return options
 
-    def _scores(self, output, beams: int) -> list[float | None]:  # noqa: ANN001
-        if beams > 1 and getattr(output, "sequences_scores", None) is not None:
-            return [float(score) for score in output.sequences_scores]
-        transition = self.model.compute_transition_scores(output.sequences, output.scores, normalize_logits=False)
-        scores = []
-        for row in transition:
-            finite = row[row.isfinite()]
-            scores.append(float(finite.mean()) if len(finite) else None)
-        return scores
+    def _scores(self, inputs, sequences) -> list[float | None]:  # noqa: ANN001 - torch tensors
+        """Mean log-probability per generated token, by one teacher-forced pass over the output.
+
+        Asking ``generate`` for ``output_scores`` would keep a (beams × vocabulary) tensor per step,
+        gigabytes for a long batch; this costs one decoder pass and scores the English as the model
+        itself rates it, without the constraints' adjustments.
+        """
+        import torch
+
+        decoder_input = sequences[:, :-1]
+        labels = sequences[:, 1:]
+        logits = self.model(**inputs, decoder_input_ids=decoder_input).logits
+        log_probs = torch.log_softmax(logits.float(), dim=-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+        mask = labels != self.tokenizer.pad_token_id
+        totals = (log_probs * mask).sum(dim=-1)
+        counts = mask.sum(dim=-1)
+        return [float(total / count) if count else None for total, count in zip(totals, counts)]
 
 
 def create_engine(settings: EngineSettings) -> TransformersEngine:
