@@ -46,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as error:
         print(f"zhen {args.command}: error: {error}", file=sys.stderr)
         return error.exit_status
+    except OSError as error:  # a full disk or a vanished folder while writing: no traceback, outputs untouched
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"zhen {args.command}: error: {error.strerror or error}{where}; previous outputs were left as they were.",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"zhen {args.command}: interrupted; finished work is kept, run the same command again to resume.",
               file=sys.stderr)

@@ -60,6 +60,24 @@ def check_model_directory(directory: Path) -> None:
             json.loads((directory / name).read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ModelError(f"{directory / name} is corrupt (not valid JSON: {error}).") from None
+    if (directory / WEIGHT_FILES[0]).is_file():
+        check_safetensors_header(directory / WEIGHT_FILES[0])
+
+
+def check_safetensors_header(path: Path) -> None:
+    """Read a safetensors file's header (8-byte length, then JSON) without loading any weight."""
+    size = path.stat().st_size
+    try:
+        with path.open("rb") as handle:
+            length = int.from_bytes(handle.read(8), "little")
+            if size < 8 or length <= 0 or 8 + length > size:
+                raise ValueError("truncated or not a safetensors file")
+            header = json.loads(handle.read(length))
+        ends = [entry["data_offsets"][1] for key, entry in header.items() if key != "__metadata__"]
+        if ends and 8 + length + max(ends) > size:
+            raise ValueError("the weights are cut short")
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise ModelError(f"{path} is corrupt ({error}); download the model again.") from None
 
 
 def directory_digest(directory: Path) -> str:

@@ -55,7 +55,7 @@ class TransformersEngine:
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self.location.directory, trust_remote_code=False)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(self.location.directory, trust_remote_code=False)
-        except (OSError, ValueError, RuntimeError) as error:
+        except Exception as error:  # tokenizer and weight loaders raise many types; all mean a broken folder
             raise ModelError(f"cannot load the model in {self.location.directory}: {error}".split("\n")[0]) from None
         self.model.to(self.device).eval()
         self._unknown_id = self.tokenizer.unk_token_id
