@@ -119,3 +119,16 @@ def test_seed_article_accounts_for_every_character(tiny_model: Path, tmp_path: P
     data = json.loads((tmp_path / "seed_article.json").read_text(encoding="utf-8"))
     assert_every_character_accounted(SEED_ARTICLE.read_text(encoding="utf-8"), data)
     assert data["metadata"]["counts"]["segments"] >= 60
+
+
+@pytest.mark.parametrize("damaged", ["model.safetensors", "config.json", "source.spm"])
+def test_corrupt_model_file_is_named(damaged: str, sample_file: Path, tiny_model: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    for path in tiny_model.iterdir():
+        data = path.read_bytes()
+        (broken / path.name).write_bytes(data[: len(data) // 3] if path.name == damaged else data)
+    assert translate(str(sample_file), "--out", str(tmp_path / "out"), "--model", str(broken)) == 2
+    error = capsys.readouterr().err
+    assert damaged in error and "Traceback" not in error
