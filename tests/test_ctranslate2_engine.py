@@ -82,7 +82,10 @@ def shape(value: object) -> object:
     return type(value).__name__ if value is not None else "null-or-number"
 
 
-def flags_shape(flags: list) -> str:
+def flags_shape(flags: list | dict) -> str:
+    if isinstance(flags, dict):  # the run's counts per check
+        assert all(isinstance(count, int) for count in flags.values())
+        return "flag counts"
     assert all(set(flag) == {"check", "severity", "message"} for flag in flags), flags
     return "flags"
 
@@ -211,6 +214,31 @@ def test_avoided_rendering_is_suppressed(engine) -> None:
         suppressing = load_engine("ctranslate2", settings(engine.location.directory, constraints=mode))
         [result] = suppressing.translate([TranslationRequest(source, avoid=(word,))])
         assert count_rendering(result.text, word) == 0, (mode, word, result.text)
+
+
+def test_missing_rendering_replaces_the_aligned_words() -> None:
+    from pipeline.engines.ctranslate2_engine import CTranslate2Engine, _Rendering, _Row
+
+    rendering = _Rendering("Belt and Road", 1, (("▁Belt", "▁and", "▁Road"), ("▁Belt", "▁and", "▁Road")))
+    row = _Row(source=[], budget=20, required=(rendering,),
+               tokens=["▁We", "▁build", "▁One", "▁Bel", "t", "▁One", "▁Road", "▁projects", "."])
+    weight = [0.0, 0.1, 0.9, 0.8, 0.7, 0.9, 1.0, 0.2, 0.0]  # alignment of each piece to the term's source
+    start, end = CTranslate2Engine._aligned_run(row.tokens, weight, [], cap=8)
+    assert (start, end) == (2, 7)
+    CTranslate2Engine._apply(row, [(start, end, rendering, rendering.variants[0])])
+    assert row.tokens == ["▁We", "▁build", "▁Belt", "▁and", "▁Road", "▁projects", "."]
+    assert row.spliced == [(2, 5, rendering)]
+    # A second rendering never overwrites the first, and words are replaced whole.
+    other = _Rendering("projects", 1, (("▁projects",),))
+    start, end = CTranslate2Engine._aligned_run(row.tokens, [0, 0, 1, 1, 1, 0.6, 0], [(2, 5)], cap=4)
+    assert (start, end) == (5, 6)
+
+
+def test_soft_and_off_insert_nothing(tiny_model: Path) -> None:
+    request = TranslationRequest("非洲大地有鲁班工坊", (RequiredRendering("Luban Workshop"),))
+    for mode in ("soft", "off"):
+        [result] = load_engine("ctranslate2", settings(tiny_model, constraints=mode)).translate([request])
+        assert count_rendering(result.text, "Luban Workshop") == 0, mode
 
 
 # --- end to end -----------------------------------------------------------------------------------

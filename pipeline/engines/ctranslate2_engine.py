@@ -11,17 +11,22 @@ Tokenisation is opus-mt's own: the model's ``source.spm``/``target.spm`` and ``v
 exactly as transformers' ``MarianTokenizer`` applies them (checked against it in the tests), without
 importing transformers.
 
-Glossary constraints (``--constraints``):
+Glossary constraints (``--constraints``). CTranslate2 has no hook into its beam search, so the
+glossary is applied around it:
 
-``hard`` — the beam search runs unconstrained, then every segment with glossary demands is checked
-and repaired until it meets them: (1) where a rendering to avoid was written, the segment is decoded
-again from just before it with that token sequence suppressed (``suppress_sequences``); (2) where a
-required rendering is missing, it is inserted at the position where the model itself finds its first
-word likeliest (one teacher-forced greedy pass over the hypothesis, ``return_logits_vocab``), and the
-rest of the sentence is decoded again after it (``target_prefix``). Inserted renderings are kept
-verbatim by every later round, so each round adds one missing occurrence and every rendering the
-vocabulary can spell ends up in the output, within the same length budget as the transformers
-engine. ``soft`` — only step (1). ``off`` — neither.
+``hard`` — the beam search runs unconstrained, returning its attention, and each segment with
+glossary demands is then checked and repaired: (1) where a rendering to avoid was written (as the
+vocabulary spells it), the segment is decoded again from just before it with that token sequence
+suppressed (``suppress_sequences``, continuing the kept words as ``target_prefix``); (2) where a
+required rendering is missing, it replaces the words the model aligned to it: a short forced
+decoding of the rendering shows which source pieces it translates, the hypothesis's attention shows
+which of its words translate those pieces, and that run of whole words becomes the rendering. Each
+repair is checked again, a later insertion never overwrites an earlier one, and a rendering that the
+next piece would run into gets a word boundary, so every rendering the vocabulary can spell is in the
+output as often as required. No decoding is repeated for a missing rendering, which keeps the
+glossary's cost low; the price is that the words around an inserted rendering were chosen before it
+was there (the transformers engine places renderings during the search instead).
+``soft`` — only step (1). ``off`` — neither.
 """
 
 from __future__ import annotations
@@ -222,7 +227,7 @@ def _convert(directory: Path, output: Path, quantization: str) -> None:
 class _Rendering:
     text: str
     count: int
-    variants: tuple[tuple[str, ...], ...]  # target pieces of each accepted surface form
+    variants: tuple[tuple[str, ...], ...]  # target pieces of each accepted surface form, as written first
 
     @property
     def shortest(self) -> int:
@@ -231,40 +236,39 @@ class _Rendering:
 
 @dataclass
 class _Row:
-    """One segment on its way through decoding and repair."""
+    """One segment on its way through decoding and glossary repair."""
 
     source: list[str]
-    budget: int  # the most target tokens it may have
+    budget: int  # the most target tokens the model may write
     required: tuple[_Rendering, ...] = ()
     avoid: tuple[tuple[str, ...], ...] = ()
     tokens: list[str] = field(default_factory=list)
     score: float | None = None
-    locked: int = 0  # tokens[:locked] hold inserted renderings and are kept by every later decoding
+    attention: Any = None  # target position × source piece weights of ``tokens``, when known
+    spliced: list[tuple[int, int, _Rendering]] = field(default_factory=list)  # inserted renderings [start, end)
     suppress: bool = False  # decode with the avoid sequences suppressed
-    inserted: dict[str, int] = field(default_factory=dict)  # rendering → occurrences inserted
-    ends: list[tuple[int, _Rendering]] = field(default_factory=list)  # where each inserted rendering ends
+
+    def occurrences(self, sequence: Sequence[str]) -> list[int]:
+        size = len(sequence)
+        return [start for start in range(len(self.tokens) - size + 1) if self.tokens[start:start + size] == list(sequence)]
 
     def first_offence(self) -> int | None:
-        """Where the first avoided token sequence after the locked prefix starts, if any."""
-        starts = [start for sequence in self.avoid for start in range(self.locked, len(self.tokens) - len(sequence) + 1)
-                  if tuple(self.tokens[start:start + len(sequence)]) == sequence]
+        """Where the first avoided token sequence outside the inserted renderings starts, if any."""
+        starts = [start for sequence in self.avoid for start in self.occurrences(sequence)
+                  if not any(begin < start + len(sequence) and start < end for begin, end, _ in self.spliced)]
         return min(starts) if starts else None
 
     def deficits(self, text: str) -> list[tuple[_Rendering, int]]:
-        """Renderings still short of their count: an inserted one counts even where the model ran
-        the next word into it (``separate_inserted`` parts them at the end)."""
-        missing = [(rendering, rendering.count - max(count_rendering(text, rendering.text),
-                                                     self.inserted.get(rendering.text, 0)))
-                   for rendering in self.required]
+        """Renderings short of their count; an inserted one counts even where the next piece ran
+        into it (``separate_spliced`` parts them at the end)."""
+        missing = [(rendering, rendering.count - max(
+            count_rendering(text, rendering.text), sum(1 for *_, done in self.spliced if done == rendering)))
+            for rendering in self.required]
         return [(rendering, deficit) for rendering, deficit in missing if deficit > 0]
 
-    def insert(self, position: int, rendering: _Rendering, variant: tuple[str, ...]) -> list[str]:
-        """Lock ``variant`` in at ``position``; return the prefix to continue from."""
-        prefix = self.tokens[:position] + list(variant)
-        self.locked = len(prefix)
-        self.inserted[rendering.text] = self.inserted.get(rendering.text, 0) + 1
-        self.ends = [(end, done) for end, done in self.ends if end <= position] + [(self.locked, rendering)]
-        return prefix
+    def continue_from(self, prefix: list[str]) -> None:
+        """Forget inserted renderings that a decoding continuing ``prefix`` will not keep."""
+        self.spliced = [item for item in self.spliced if item[1] <= len(prefix)]
 
 
 class CTranslate2Engine:
@@ -313,9 +317,10 @@ class CTranslate2Engine:
         sources = [self.pieces.source_pieces(request.source) for request in requests]
         results: list[TranslationResult | None] = [None] * len(requests)
         lengths = [len(source) for source in sources]
+        hard = self.decoding.constraints == "hard"
         for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.max_batch_tokens):
             rows = [self._row(requests[index], sources[index]) for index in batch]
-            self._decode(rows)
+            self._decode(rows, attention=hard and any(row.required for row in rows))
             if self.decoding.constraints != "off":
                 self._enforce([row for row in rows if row.required or row.avoid])
             for index, row in zip(batch, rows):
@@ -325,6 +330,7 @@ class CTranslate2Engine:
         return [result for result in results if result is not None]
 
     def _row(self, request: TranslationRequest, source: list[str]) -> _Row:
+        """A segment's pieces and demands; its length budget is the transformers engine's."""
         budget = int(self.decoding.length_ratio * len(source)) + self.decoding.length_slack
         if self.decoding.constraints == "off":
             return _Row(source, budget)
@@ -339,108 +345,141 @@ class CTranslate2Engine:
         budget += sum(rendering.shortest * rendering.count for rendering in required)
         return _Row(source, budget, tuple(required), avoid)
 
-    def _decode(self, rows: Sequence[_Row], prefixes: Sequence[list[str]] | None = None) -> None:
+    def _decode(self, rows: Sequence[_Row], prefixes: Sequence[list[str]] | None = None,
+                attention: bool = False) -> None:
         """Beam-search ``rows`` (continuing ``prefixes`` when given); rows that suppress decode apart."""
         groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
         for index, row in enumerate(rows):
             groups.setdefault(row.avoid if row.suppress else (), []).append(index)
         for suppressed, members in groups.items():
             prefix = [prefixes[i] or None for i in members] if prefixes is not None else None
-            longest = max(max(rows[i].budget for i in members), max((len(p or ()) for p in prefix or ()), default=0))
+            longest = max([rows[i].budget for i in members] + [len(p or ()) for p in prefix or ()])
             output = self.translator.translate_batch(
                 [rows[i].source for i in members], target_prefix=prefix, beam_size=self.decoding.beams,
-                max_decoding_length=max(longest, 1), return_scores=True,
+                max_decoding_length=max(longest, 1), return_scores=True, return_attention=attention,
                 suppress_sequences=[list(sequence) for sequence in suppressed] or None)
             for position, (i, result) in enumerate(zip(members, output)):
-                tokens = list(result.hypotheses[0][:rows[i].budget])
+                row = rows[i]
+                tokens = list(result.hypotheses[0][:row.budget])
                 kept = len(prefix[position] or ()) if prefix is not None else 0
                 if result.scores and len(tokens) > kept:  # the score is the decoded continuation's
-                    rows[i].score = float(result.scores[0])
-                rows[i].tokens = tokens
+                    row.score = float(result.scores[0])
+                row.tokens = tokens
+                row.attention = result.attention[0][:len(tokens)] if attention else None
 
     def _enforce(self, pending: list[_Row]) -> None:
         """Check and repair rows until they meet their glossary demands (module doc)."""
-        rounds = max((sum(r.count for r in row.required) + len(row.avoid) for row in pending), default=0) + 1
         touched = list(pending)
-        for _ in range(rounds):
-            plans: list[tuple[_Row, list[str]]] = []
+        for _ in range(max(len(row.avoid) + sum(r.count for r in row.required) for row in pending) + 2
+                       if pending else 0):
+            offences: list[tuple[_Row, list[str]]] = []
             missing: list[tuple[_Row, list[tuple[_Rendering, int]]]] = []
             for row in pending:
                 offence = row.first_offence()
                 if offence is not None:
                     row.suppress = True
-                    plans.append((row, row.tokens[:offence]))
-                elif self.decoding.constraints == "hard":
-                    deficits = row.deficits(self.pieces.detokenize(row.tokens))
-                    if deficits:
-                        missing.append((row, deficits))
-            plans += self._insertions(missing)
-            if not plans:
+                    row.continue_from(row.tokens[:offence])
+                    offences.append((row, row.tokens[:offence]))
+                elif self.decoding.constraints == "hard" and (deficits := row.deficits(self.pieces.detokenize(row.tokens))):
+                    missing.append((row, deficits))
+            if not offences and not missing:
                 break
-            self._decode([row for row, _ in plans], [prefix for _, prefix in plans])
-            pending = [row for row, _ in plans]
+            self._splice(missing)
+            if offences:
+                self._decode([row for row, _ in offences], [prefix for _, prefix in offences],
+                             attention=self.decoding.constraints == "hard")
+            pending = [row for row, _ in offences + missing]
         for row in touched:
-            self._separate_inserted(row)
+            self._separate_spliced(row)
 
-    def _insertions(self, missing: list[tuple[_Row, list[tuple[_Rendering, int]]]]) -> list[tuple[_Row, list[str]]]:
-        """For each row, the prefix that inserts one missing rendering where the model likes it best.
-
-        One greedy pass forced along each row's hypothesis gives the model's log-probabilities at
-        every position. Each missing rendering gets the position where its first piece is likeliest,
-        among those that leave room in the budget for every other missing rendering; the rendering
-        whose position comes first is inserted (so the others can still follow it).
-        """
+    def _splice(self, missing: list[tuple[_Row, list[tuple[_Rendering, int]]]]) -> None:
+        """Put each missing rendering in place of the words the model aligned to it (module doc)."""
         if not missing:
-            return []
-        rows = [row for row, _ in missing]
-        output = self.translator.translate_batch(
-            [row.source for row in rows], target_prefix=[row.tokens or None for row in rows], beam_size=1,
-            max_decoding_length=max(len(row.tokens) for row in rows) + 1, return_logits_vocab=True)
-        plans = []
-        for (row, deficits), result in zip(missing, output):
-            needed = sum(rendering.shortest * deficit for rendering, deficit in deficits)
-            first_ids = sorted({self.pieces.vocab[variant[0]] for rendering, _ in deficits for variant in rendering.variants})
-            last = min(len(row.tokens), len(result.logits[0]) - 1)
-            scores = self._first_piece_scores(result.logits[0], range(row.locked, last + 1), first_ids)
-            choices = []
-            for index, (rendering, _) in enumerate(deficits):
-                options = [(scores[position][self.pieces.vocab[variant[0]]], -position, variant)
-                           for variant in rendering.variants
-                           for position in range(row.locked, min(last, row.budget - needed + rendering.shortest - len(variant)) + 1)]
-                if options:
-                    _, negative_position, variant = max(options)
-                    choices.append((-negative_position, index, variant))
-            if choices:  # always, while the budget covers every missing rendering
-                position, index, variant = min(choices)
-                plans.append((row, row.insert(position, deficits[index][0], variant)))
-        return plans
+            return
+        import numpy
 
-    def _separate_inserted(self, row: _Row) -> None:
+        stale = [row for row, _ in missing if row.attention is None and row.tokens]
+        if stale:  # the hypothesis changed since it was decoded: read its attention afresh
+            output = self.translator.translate_batch(
+                [row.source for row in stale], target_prefix=[row.tokens for row in stale], beam_size=1,
+                max_decoding_length=max(len(row.tokens) for row in stale), return_attention=True)
+            for row, result in zip(stale, output):
+                row.attention = result.attention[0][:len(row.tokens)]
+        # Where each rendering's own pieces look in the source, read from one short forced decoding.
+        pairs = [(row, rendering) for row, deficits in missing for rendering, _ in deficits]
+        output = self.translator.translate_batch(
+            [row.source for row, _ in pairs], target_prefix=[list(r.variants[0]) for _, r in pairs], beam_size=1,
+            max_decoding_length=max(len(r.variants[0]) for _, r in pairs), return_attention=True)
+        source_weights = {(id(row), rendering.text): numpy.asarray(result.attention[0], dtype=numpy.float32).mean(axis=0)
+                          for (row, rendering), result in zip(pairs, output)}
+        for row, deficits in missing:
+            runs = []
+            taken = [(start, end) for start, end, _ in row.spliced] + [
+                (start, start + len(variant)) for rendering in row.required if not any(d[0] == rendering for d in deficits)
+                for variant in rendering.variants for start in row.occurrences(variant)]
+            alignment = numpy.asarray(row.attention, dtype=numpy.float32).reshape(len(row.tokens), -1)
+            for rendering, deficit in deficits:
+                for _ in range(deficit):
+                    start, end = self._aligned_run(row.tokens, alignment @ source_weights[(id(row), rendering.text)],
+                                                   taken, 2 * rendering.shortest + 2)
+                    taken.append((start, end))
+                    capitalise = start == 0 and len(rendering.variants) > 1
+                    runs.append((start, end, rendering, rendering.variants[1 if capitalise else 0]))
+            self._apply(row, runs)
+
+    @staticmethod
+    def _aligned_run(tokens: list[str], weight: Any, taken: list[tuple[int, int]], cap: int) -> tuple[int, int]:
+        """The run of whole words, around the position most aligned to the rendering, to replace."""
+        free = [position for position in range(len(tokens))
+                if not any(start <= position < end for start, end in taken)]
+        if not free:
+            return len(tokens), len(tokens)
+        best = max(free, key=lambda position: weight[position])
+        left = right = best
+        while right - left + 1 < cap:
+            sides = [position for position in (left - 1, right + 1)
+                     if position in free and weight[position] >= 0.5 * weight[best]]
+            if not sides:
+                break
+            grow = max(sides, key=lambda position: weight[position])
+            left, right = min(left, grow), max(right, grow)
+
+        def joined(position: int) -> bool:  # a piece continuing the word before it
+            return position in free and not tokens[position].startswith("▁") and tokens[position][:1].isalnum()
+
+        # Whole words, unless a "word" is far longer than a rendering (a model that glues pieces).
+        while left > 0 and joined(left) and left - 1 in free and right - left + 1 < 2 * cap:
+            left -= 1
+        while right + 1 < len(tokens) and joined(right + 1) and right - left + 1 < 2 * cap:
+            right += 1
+        return left, right + 1
+
+    @staticmethod
+    def _apply(row: _Row, runs: list[tuple[int, int, _Rendering, tuple[str, ...]]]) -> None:
+        """Replace each run of ``row.tokens`` by its rendering, keeping earlier insertions in place."""
+        edits = sorted(runs + [(start, end, rendering, tuple(row.tokens[start:end]))
+                               for start, end, rendering in row.spliced], key=lambda edit: (edit[0], edit[1]))
+        tokens: list[str] = []
+        spliced = []
+        cursor = 0
+        for start, end, rendering, pieces in edits:
+            tokens += row.tokens[cursor:start]
+            spliced.append((len(tokens), len(tokens) + len(pieces), rendering))
+            tokens += pieces
+            cursor = max(cursor, end)
+        row.tokens = tokens + row.tokens[cursor:]
+        row.spliced = spliced
+        row.attention = None
+
+    def _separate_spliced(self, row: _Row) -> None:
         """Put a word boundary after an inserted rendering where the next piece would run into it."""
         if "▁" not in self.pieces.vocab:
             return
-        for end, rendering in sorted(row.ends, key=lambda item: -item[0]):
+        for _, end, rendering in sorted(row.spliced, key=lambda item: -item[1]):
             if end < len(row.tokens) and not row.tokens[end].startswith("▁"):
-                joined = self.pieces.detokenize(row.tokens[end - len(rendering.variants[0]):end + 1])
+                joined = self.pieces.detokenize(row.tokens[max(0, end - len(rendering.variants[0])):end + 1])
                 if not count_rendering(joined, rendering.text):
                     row.tokens.insert(end, "▁")
-
-    def _first_piece_scores(self, steps: Sequence[Any], positions: range, token_ids: list[int]) -> dict[int, dict[int, float]]:
-        """Log-probabilities of ``token_ids`` at each position, from per-step vocabulary logits."""
-        import numpy
-
-        scores: dict[int, dict[int, float]] = {}
-        for position in positions:
-            step = steps[position]
-            if self.device != "cpu":
-                import ctranslate2
-
-                step = step.to_device(ctranslate2.Device.cpu)
-            logits = numpy.asarray(step, dtype=numpy.float32)
-            top = float(logits.max())
-            normaliser = top + float(numpy.log(numpy.exp(logits - top).sum()))
-            scores[position] = {token: float(logits[token]) - normaliser for token in token_ids}
-        return scores
 
 
 def create_engine(settings: EngineSettings) -> CTranslate2Engine:
