@@ -21,6 +21,9 @@ from pipeline.errors import GlossaryError
 
 ENTRY_KEYS = ("zh", "en", "variants", "avoid", "note", "source", "status")
 STATUSES = ("approved", "proposed")
+# The most characters a term (``zh``, a variant) and a rendering (``en``, an avoided one) may
+# have: anything longer is a sentence or a paragraph pasted by mistake, reported as an error.
+MAX_CHARS = {"zh": 100, "variants": 100, "en": 300, "avoid": 300}
 
 _HAN = regex.compile(r"\p{Han}")
 # Every quotation mark folds to one character, so “一带一路”, "一带一路", 「一带一路」 and the

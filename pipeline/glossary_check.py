@@ -2,43 +2,327 @@
 
 ``load_glossary`` and ``check_glossary`` in ``pipeline.glossary`` call ``read_glossary``; the
 check collects every finding before anyone reports, so a maintainer with five typos sees five
-lines. YAML is read in ruamel's round-trip mode, which keeps positions and builds only mappings,
-lists and scalars (never arbitrary objects).
+lines.
+
+YAML is read as a stream of parser events (libyaml's through PyYAML when it is installed, as it
+reads 100,000 entries in seconds; ruamel's pure-Python parser otherwise) and built here into
+plain mappings, lists and texts that remember where each value starts. No tag ever constructs an
+object: a tag other than YAML's core ones is an error. Plain values are typed by the YAML 1.2
+core rules, so ``en: no`` is the text "no" and ``en: 2030`` a number. The size of a file, the
+number of entries and values (an alias counts as all it names) and the nesting are capped, so an
+absurd file is refused within seconds instead of filling the memory.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
-from pipeline.glossary import ENTRY_KEYS, STATUSES, GlossaryEntry, GlossaryProblem, has_han, normalise
+from pipeline.glossary import (ENTRY_KEYS, MAX_CHARS, STATUSES, GlossaryEntry, GlossaryProblem,
+                               has_han, normalise)
 
 FILE_KEYS = ("name", "version", "domain", "description", "entries")
 YAML_SUFFIXES = (".yaml", ".yml")
 
+MAX_BYTES = 20_000_000  # one file, or all the files of a folder together
+MAX_ENTRIES = 200_000  # the whole glossary; also the longest list a file may hold
+MAX_VALUES = 16 * MAX_ENTRIES  # texts, lists and mappings of one file
+MAX_DEPTH = 20  # a glossary nests four deep: file, entries, entry, variants
+
 Position = tuple[int, int]  # 1-based line and column
 
 
+# --- reading YAML --------------------------------------------------------------------------
+
+_CORE = "tag:yaml.org,2002:"
+_CORE_SCALARS: dict[str, tuple[type, ...]] = {
+    _CORE + "null": (type(None),), _CORE + "bool": (bool,), _CORE + "int": (int,),
+    _CORE + "float": (int, float)}
+# What YAML forbids in a file (libyaml and ruamel agree), found before parsing so that its
+# position is exact.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The YAML 1.2 core schema as ruamel applies it: kind, first characters, pattern; tried in order.
+_PLAIN_KINDS = (
+    ("bool", "tTfF", r"true|True|TRUE|false|False|FALSE"),
+    ("float", "-+0123456789.", r"""[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        | [-+]?[0-9][0-9_]*[eE][-+]?[0-9]+ | [-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)"""),
+    ("int", "-+0123456789", r"[-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?[0-9_]+ | [-+]?0x[0-9a-fA-F_]+"),
+    ("null", "~nN", r"~|null|Null|NULL"),
+    ("date", "0123456789", r"""[0-9]{4}-[0-9]{2}-[0-9]{2}
+        | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[\ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
+          (?:[\ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"""),
+)
+
+
+@lru_cache(maxsize=1)
+def _plain_patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """First character of a plain value → the kinds it may be, with their patterns."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for kind, firsts, pattern in _PLAIN_KINDS:
+        compiled = re.compile(pattern, re.X)
+        for first in firsts:
+            table.setdefault(first, []).append((kind, compiled))
+    return table
+
+
+# Positions are kept packed in one int, ``line << 32 | column`` (0-based, as the parser counts):
+# a large glossary has a million of them, and ints, unlike tuples, cost the garbage collector
+# nothing, which makes reading twice as fast.
+
+class _Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping; ``keys_at`` and ``values_at`` give the packed position of each."""
+
+    __slots__ = ("keys_at", "values_at")
+
+
+class _Sequence(list):  # type: ignore[type-arg]
+    """A YAML list; ``at`` gives the packed position of each item."""
+
+    __slots__ = ("at",)
+
+
+class _Odd:
+    """A value no glossary key can use: a date, or a value with a tag that is refused."""
+
+    __slots__ = ("text", "kind", "at", "tag", "reported")
+
+    def __init__(self, text: str, kind: str, at: Position, tag: str = "") -> None:
+        self.text, self.kind, self.at, self.tag = text, kind, at, tag
+        self.reported = False  # set once a problem has named it
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _YamlProblem(Exception):
+    """What stops the reading of a file: a broken structure or a cap exceeded."""
+
+    def __init__(self, at: Position, message: str) -> None:
+        super().__init__(message)
+        self.at, self.message = at, message
+
+
+_NO_KEY = object()  # a mapping waiting for its next key
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` as a message quotes it: cut to ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@lru_cache(maxsize=1)
+def _libyaml_loader() -> Any:
+    """PyYAML's loader on libyaml, or None when either is missing."""
+    try:
+        from yaml import CSafeLoader
+    except ImportError:
+        return None
+    return CSafeLoader
+
+
+def _yaml_events(text: str) -> tuple[Iterator[Any], Any]:
+    """The parser events of ``text``, and the module that defines their classes."""
+    loader = _libyaml_loader()
+    if loader is None:  # the same events, parsed in pure Python: about ten times slower
+        from ruamel.yaml import YAML, events
+
+        return iter(YAML(typ="rt").parse(text)), events
+    from yaml import events
+
+    return iter(loader(text).get_event, None), events  # parsing only: no tag constructs anything
+
+
+def _position(packed: int) -> Position:
+    return (packed >> 32) + 1, (packed & 0xFFFFFFFF) + 1
+
+
+def _packed(mark: Any) -> int:
+    return mark.line << 32 | mark.column  # type: ignore[no-any-return]
+
+
+def _plain(value: str, mark: Any) -> Any:
+    """An unquoted, untagged value typed by the YAML 1.2 core rules; most stay text."""
+    if not value:
+        return None
+    for kind, pattern in _plain_patterns().get(value[0], ()):
+        if pattern.fullmatch(value):
+            return _typed(kind, value, mark)
+    return value
+
+
+def _typed(kind: str, value: str, mark: Any) -> Any:
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() == "true"
+    if kind == "date":
+        return _Odd(value, "a date (put it in quotes)", _position(_packed(mark)))
+    digits = value.replace("_", "").lower()
+    try:
+        if kind == "int":
+            return int(digits, 0) if digits.lstrip("+-")[:2] in ("0b", "0o", "0x") else int(digits)
+        if digits.endswith(("inf", "nan")):
+            return float(digits.replace(".", ""))
+        return float(digits)
+    except ValueError:  # a pattern's corner case such as `_` or `0o_`: keep it as text
+        return value
+
+
+def _tagged(tag: str, text: str, mark: Any, odd: list[_Odd]) -> _Odd:
+    shown = _shown(tag.replace(_CORE, "!!", 1) if tag.startswith(_CORE) else tag)
+    refused = _Odd(text, f"a value with the YAML tag `{shown}` (tags are not allowed in a glossary; "
+                         "delete it)", _position(_packed(mark)), tag=shown)
+    odd.append(refused)
+    return refused
+
+
+def _scalar(event: Any, odd: list[_Odd]) -> Any:
+    tag, value, mark = event.tag, event.value, event.start_mark
+    if tag is None:
+        return _plain(value, mark) if event.implicit[0] else value
+    if tag == "!" or tag == _CORE + "str":
+        return value
+    typed = _plain(value, mark)
+    if type(typed) in _CORE_SCALARS.get(tag, ()):  # `!!int 5`: harmless, and what it says
+        return typed
+    return _tagged(tag, value, mark, odd)
+
+
+def _read_yaml(text: str) -> tuple[Any, list[_Odd]]:
+    """The one document of ``text`` as mappings, lists and texts, and the values it refused.
+
+    Raises ``_YamlProblem`` for what the parser accepts but a glossary cannot hold, and the
+    parser's own error for bad syntax. An alias gives the value of its anchor again. Positions
+    are kept as the parser's marks (``_position`` turns one into line and column): this loop
+    runs once per value, a million times for a large glossary, so it does as little as it can.
+    """
+    events, kinds = _yaml_events(text)
+    scalar, alias, document = kinds.ScalarEvent, kinds.AliasEvent, kinds.DocumentStartEvent
+    mapping, sequence = kinds.MappingStartEvent, kinds.SequenceStartEvent
+    closing = (kinds.MappingEndEvent, kinds.SequenceEndEvent)
+    typed_firsts = {"", *_plain_patterns()}  # a plain value starting otherwise is text
+    odd: list[_Odd] = []
+    anchors: dict[str, tuple[Any, int]] = {}  # name → value, how many values it holds
+    stack: list[tuple[Any, bool, Any, int, Any]] = []  # per open container: its parent, whether
+    container: Any = None  # that is a mapping, its anchor, the values before it, itself
+    is_map, key, key_at = False, _NO_KEY, 0
+    root, documents, values = None, 0, 0
+    for event in events:
+        kind = event.__class__
+        mark = event.start_mark
+        at = mark.line << 32 | mark.column
+        if kind is scalar:
+            value = event.value
+            if event.tag is not None or (event.implicit[0] and value[:1] in typed_firsts):
+                value = _scalar(event, odd)
+            values += 1
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            opened = None
+        elif kind is mapping or kind is sequence:
+            if kind is mapping:
+                opened = value = _Mapping()
+                opened.keys_at, opened.values_at = {}, {}
+            else:
+                opened = value = _Sequence()
+                opened.at = []
+            if event.tag not in (None, "!", _CORE + ("map" if kind is mapping else "seq")):
+                value = _tagged(event.tag, "", event.start_mark, odd)
+            values += 1
+            if len(stack) >= MAX_DEPTH:
+                raise _YamlProblem(_position(at), f"values nested more than "
+                                   f"{MAX_DEPTH} deep; a glossary nests four: file, entries, "
+                                   "entry, variants")
+        elif kind in closing:
+            container, is_map, anchor, before, done = stack.pop()
+            if anchor is not None:
+                anchors[anchor] = (done, values - before)
+            key = _NO_KEY
+            continue
+        elif kind is alias:
+            if event.anchor not in anchors:
+                inside = any(frame[2] == event.anchor for frame in stack)
+                raise _YamlProblem(_position(at), "YAML syntax error: the alias "
+                                   f"`*{_shown(event.anchor)}` " + ("is inside the value it names"
+                                   if inside else "names no `&` anchor above it"))
+            value, size = anchors[event.anchor]
+            values += size
+            opened = None
+        elif kind is document:
+            documents += 1
+            if documents > 1:
+                raise _YamlProblem(_position(at), "YAML syntax error: a second "
+                                   "document (`---`) in the file; a glossary file holds one")
+            continue
+        else:  # the start and end of the stream, the end of the document
+            continue
+        if values > MAX_VALUES:
+            raise _YamlProblem(_position(at), f"more than {MAX_VALUES:,} values "
+                               "(an alias counts as all it names); split the file")
+        if not is_map:
+            if container is None:
+                root = value
+            elif len(container) < MAX_ENTRIES:
+                container.append(value)
+                container.at.append(at)
+            else:
+                raise _YamlProblem(_position(at), f"a list of more than "
+                                   f"{MAX_ENTRIES:,} items; a glossary holds at most "
+                                   f"{MAX_ENTRIES:,} entries")
+        elif key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise _YamlProblem(_position(at), "YAML syntax error: a key must "
+                                   f"be a single text, not {_kind(value)}")
+            key, key_at = value, at
+        elif key in container:
+            line, column = _position(container.keys_at[key])
+            raise _YamlProblem(_position(key_at), f"YAML syntax error: the key "
+                               f"`{_shown(str(key))}` is also at line {line}, column {column}; "
+                               "keep one")
+        else:
+            container[key] = value
+            container.keys_at[key] = key_at
+            container.values_at[key] = at
+            key = _NO_KEY
+        if opened is not None:
+            stack.append((container, is_map, event.anchor, values - 1, value))
+            container, is_map, key = opened, kind is mapping, _NO_KEY
+    return root, odd
+
+
+def _syntax_error(error: Exception) -> tuple[Position, str, str]:
+    """Where the parser stopped and why, as a problem: position, severity, message."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and start and (start.line + 1, start.column + 1) != at:  # where the unclosed
+        problem += f" ({context} at line {start.line + 1}, column {start.column + 1})"  # thing began
+    return at, "error", (f"YAML syntax error: {problem}; check the indentation and quotes on "
+                         "this line and the ones before")
+
+
+# --- checking ------------------------------------------------------------------------------
+
 def _key_at(node: Any, key: Any) -> Position:
-    line, column = node.lc.key(key)
-    return line + 1, column + 1
+    return _position(node.keys_at[key])
 
 
 def _value_at(node: Any, key: Any) -> Position:
     if node[key] is None:  # an empty value has no position of its own: point at its key
         return _key_at(node, key)
-    line, column = node.lc.value(key)
-    return line + 1, column + 1
+    return _position(node.values_at[key])
 
 
 def _item_at(sequence: Any, index: int) -> Position:
-    line, column = sequence.lc.item(index)
-    return line + 1, column + 1
+    return _position(sequence.at[index])
 
 
 def _kind(value: Any) -> str:
@@ -52,6 +336,9 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, _Odd):
+        value.reported = True
+        return value.kind
     return f"a {type(value).__name__} (put it in quotes)"
 
 
@@ -76,18 +363,28 @@ class _FileChecker:
             line = raw[: error.start].count(b"\n") + 1
             self.report((line, 1), "error", "the file is not UTF-8 text; save it as UTF-8")
             return
-        try:  # round-trip mode keeps positions and builds only mappings, lists and scalars
-            document = YAML(typ="rt").load(text)
-        except Exception as error:  # any loader failure is a problem with this file
-            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
-            if context and start and start is not mark:  # where the unclosed thing began
-                problem += f" ({context} at line {start.line + 1}, column {start.column + 1})"
-            self.report(at, "error", f"YAML syntax error: {problem}; check the indentation and "
-                                     "quotes on this line and the ones before")
+        forbidden = _FORBIDDEN.search(text)
+        if forbidden:
+            line = text.count("\n", 0, forbidden.start()) + 1
+            column = forbidden.start() - text.rfind("\n", 0, forbidden.start())
+            self.report((line, column), "error", f"YAML syntax error: the control character "
+                        f"U+{ord(forbidden.group()):04X} is not allowed in YAML; delete it")
             return
+        try:
+            document, odd = _read_yaml(text)
+        except _YamlProblem as problem:
+            self.report(problem.at, "error", problem.message)
+            return
+        except Exception as error:  # any parser failure is a problem with this file
+            self.report(*_syntax_error(error))
+            return
+        self.check_document(document)
+        for value in odd:  # a refused tag that no problem has named yet, as on an unknown key
+            if not value.reported:
+                self.report(value.at, "error", f"the YAML tag `{value.tag}` is not allowed in a "
+                                               "glossary; delete it")
+
+    def check_document(self, document: Any) -> None:
         if document is None:
             self.report((1, 1), "warning", "the file is empty")
         elif not isinstance(document, dict):
@@ -100,7 +397,7 @@ class _FileChecker:
     def unknown_key(self, node: Any, key: Any, allowed: tuple[str, ...]) -> None:
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else "the keys are " + ", ".join(allowed)
-        self.report(_key_at(node, key), "error", f"unknown key `{key}`; {hint}")
+        self.report(_key_at(node, key), "error", f"unknown key `{_shown(str(key))}`; {hint}")
 
     def text(self, node: Any, key: str, numbers: bool = False) -> str | None:
         """The stripped text under ``key``: None when absent or unusable, "" when empty."""
@@ -114,14 +411,13 @@ class _FileChecker:
         if not isinstance(value, str):
             self.report(_value_at(node, key), "error", f"`{key}` must be text, not {_kind(value)}")
             return None
-        value = str(value)  # ruamel's scalar string subclasses → plain str
         if value.strip() != value and key != "note":
             self.report(_value_at(node, key), "warning",
                         f"`{key}` has leading or trailing spaces; they are ignored, delete them")
         return value.strip()
 
     def items(self, node: Any, key: str) -> list[tuple[str, Position]]:
-        """The stripped texts of the list under ``key``, each with its position."""
+        """The stripped texts of the list under ``key``, each with its position; none too long."""
         value = node.get(key)
         if value is None:
             return []
@@ -137,12 +433,26 @@ class _FileChecker:
                 self.report(at, "error", f"each item of `{key}` must be text, not {_kind(item)}")
             elif not item.strip():
                 self.report(at, "error", f"an item of `{key}` is empty; delete it")
+            elif len(item.strip()) > MAX_CHARS[key]:
+                self.too_long(at, f"an item of `{key}`", key, len(item.strip()))
             else:
                 if item.strip() != item:
                     self.report(at, "warning", f"an item of `{key}` has leading or trailing "
                                                "spaces; they are ignored, delete them")
-                found.append((str(item).strip(), at))
+                found.append((item.strip(), at))
         return found
+
+    def capped(self, node: Any, key: str, value: str | None) -> str | None:
+        """``value`` unless it is longer than a ``key`` may be (then None, and an error)."""
+        if value and len(value) > MAX_CHARS[key]:
+            self.too_long(_value_at(node, key), f"`{key}`", key, len(value))
+            return None
+        return value
+
+    def too_long(self, at: Position, what: str, key: str, length: int) -> None:
+        kind = "term" if key in ("zh", "variants") else "rendering"
+        self.report(at, "error", f"{what} has {length:,} characters; a {kind} may have at most "
+                                 f"{MAX_CHARS[key]}: shorten it, or move the text to `note`")
 
     def check_metadata(self, document: Any) -> None:
         for key in document:
@@ -185,9 +495,9 @@ class _FileChecker:
         status = self.text(item, "status") or "approved"
         if status not in STATUSES:
             self.report(_value_at(item, "status"), "error",
-                        f"`status` is `{status}`; write approved or proposed")
+                        f"`status` is `{_shown(status)}`; write approved or proposed")
             status = "approved"
-        zh = self.text(item, "zh")
+        zh = self.capped(item, "zh", self.text(item, "zh"))
         if "zh" not in item:
             self.report(at, "error", "the entry has no `zh:` (the Chinese term)")
         elif zh == "":
@@ -216,7 +526,7 @@ class _FileChecker:
             self.forms.append((normalise(form), form, entry, form_at))
 
     def check_rendering(self, item: Any, at: Position, status: str) -> str:
-        en = self.text(item, "en")
+        en = self.capped(item, "en", self.text(item, "en"))
         severity = "error" if status == "approved" else "warning"
         later = "" if status == "approved" else " (allowed while the entry is proposed)"
         if "en" not in item:
@@ -256,17 +566,23 @@ def read_glossary(given: str | Path) -> _Reading:
     else:
         files = [path]
     digest = hashlib.sha256()
-    checkers = []
+    checkers: list[_FileChecker] = []
+    size = entries = 0
     for file in files:
         checker = _FileChecker(str(file))
-        try:
-            raw = file.read_bytes()
-        except OSError as error:
-            checker.report((0, 0), "error", f"cannot read the file: {error.strerror}")
-        else:
-            digest.update(raw)
-            checker.read(raw)
         checkers.append(checker)
+        raw = _read_bytes(file, checker, room=MAX_BYTES - size)
+        if raw is None:
+            continue
+        size += len(raw)
+        digest.update(raw)
+        checker.read(raw)
+        entries += len(checker.entries)
+        if entries > MAX_ENTRIES:
+            checker.report((0, 0), "error", f"with this file the glossary has {entries:,} "
+                           f"entries; it may have at most {MAX_ENTRIES:,}, so the files after "
+                           "it were not read")
+            break
     _check_duplicates(checkers)
     for checker in checkers:
         problems.extend(sorted(checker.problems, key=lambda p: (p.line, p.column)))
@@ -278,6 +594,33 @@ def read_glossary(given: str | Path) -> _Reading:
                     name=joined("name"), version=joined("version"), domain=joined("domain"),
                     digest=digest.hexdigest() if files else "",
                     files=tuple(checker.file for checker in checkers))
+
+
+def _read_bytes(file: Path, checker: _FileChecker, room: int) -> bytes | None:
+    """The bytes of ``file``, or None and a problem when it cannot be read or is too large.
+
+    The size is checked before anything is parsed, and never more than ``room`` bytes (what is
+    left of ``MAX_BYTES``) are read, so a huge file or an endless device costs no time.
+    """
+    def refuse(size: int) -> None:
+        whole = "" if room == MAX_BYTES else " with the files before it"
+        checker.report((0, 0), "error", f"the file is {size / 1e6:.1f} MB{whole}; a glossary may "
+                       f"have at most {MAX_BYTES / 1e6:.0f} MB, so it was not read: split it, or "
+                       "remove what is not a term")
+
+    try:
+        if file.stat().st_size > room:
+            refuse(file.stat().st_size + MAX_BYTES - room)
+            return None
+        with file.open("rb") as handle:
+            raw = handle.read(room + 1)
+    except OSError as error:
+        checker.report((0, 0), "error", f"cannot read the file: {error.strerror}")
+        return None
+    if len(raw) > room:  # it grew, or it is not a regular file
+        refuse(len(raw) + MAX_BYTES - room)
+        return None
+    return raw
 
 
 def _check_duplicates(checkers: list[_FileChecker]) -> None:
