@@ -602,15 +602,18 @@ def _read_bytes(file: Path, checker: _FileChecker, room: int) -> bytes | None:
     The size is checked before anything is parsed, and never more than ``room`` bytes (what is
     left of ``MAX_BYTES``) are read, so a huge file or an endless device costs no time.
     """
-    def refuse(size: int) -> None:
-        whole = "" if room == MAX_BYTES else " with the files before it"
-        checker.report((0, 0), "error", f"the file is {size / 1e6:.1f} MB{whole}; a glossary may "
-                       f"have at most {MAX_BYTES / 1e6:.0f} MB, so it was not read: split it, or "
-                       "remove what is not a term")
+    def refuse(size: int, more: str = "") -> None:
+        limit = f"{MAX_BYTES / 1e6:.0f} MB"
+        what = (f"the file is {more}{size / 1e6:.1f} MB; a glossary file may have at most {limit}"
+                if room == MAX_BYTES else f"the file ({more}{size / 1e6:.1f} MB) takes the "
+                f"glossary past {limit}, the most a glossary may have in all")
+        checker.report((0, 0), "error", f"{what}, so it was not read: split it, or remove what "
+                                        "is not a term")
 
     try:
-        if file.stat().st_size > room:
-            refuse(file.stat().st_size + MAX_BYTES - room)
+        size = file.stat().st_size
+        if size > room:
+            refuse(size)
             return None
         with file.open("rb") as handle:
             raw = handle.read(room + 1)
@@ -618,7 +621,7 @@ def _read_bytes(file: Path, checker: _FileChecker, room: int) -> bytes | None:
         checker.report((0, 0), "error", f"cannot read the file: {error.strerror}")
         return None
     if len(raw) > room:  # it grew, or it is not a regular file
-        refuse(len(raw) + MAX_BYTES - room)
+        refuse(len(raw), "more than ")
         return None
     return raw
 
