@@ -73,8 +73,8 @@ def _plain_patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 
 
 # Positions are kept packed in one int, ``line << 32 | column`` (0-based, as the parser counts):
-# a large glossary has a million of them, and ints, unlike tuples, cost the garbage collector
-# nothing, which makes reading twice as fast.
+# a large glossary has a million of them, and ints, unlike tuples or the parser's marks, are
+# not tracked by the garbage collector, whose passes over a million objects cost about a second.
 
 class _Mapping(dict):  # type: ignore[type-arg]
     """A YAML mapping; ``keys_at`` and ``values_at`` give the packed position of each."""
@@ -133,7 +133,7 @@ def _yaml_events(text: str) -> tuple[Iterator[Any], Any]:
     if loader is None:  # the same events, parsed in pure Python: about ten times slower
         from ruamel.yaml import YAML, events
 
-        return iter(YAML(typ="rt").parse(text)), events
+        return iter(YAML(typ="safe", pure=True).parse(text)), events
     from yaml import events
 
     return iter(loader(text).get_event, None), events  # parsing only: no tag constructs anything
@@ -143,27 +143,23 @@ def _position(packed: int) -> Position:
     return (packed >> 32) + 1, (packed & 0xFFFFFFFF) + 1
 
 
-def _packed(mark: Any) -> int:
-    return mark.line << 32 | mark.column  # type: ignore[no-any-return]
-
-
-def _plain(value: str, mark: Any) -> Any:
+def _plain(value: str, at: int) -> Any:
     """An unquoted, untagged value typed by the YAML 1.2 core rules; most stay text."""
     if not value:
         return None
     for kind, pattern in _plain_patterns().get(value[0], ()):
         if pattern.fullmatch(value):
-            return _typed(kind, value, mark)
+            return _typed(kind, value, at)
     return value
 
 
-def _typed(kind: str, value: str, mark: Any) -> Any:
+def _typed(kind: str, value: str, at: int) -> Any:
     if kind == "null":
         return None
     if kind == "bool":
         return value.lower() == "true"
     if kind == "date":
-        return _Odd(value, "a date (put it in quotes)", _position(_packed(mark)))
+        return _Odd(value, "a date (put it in quotes)", _position(at))
     digits = value.replace("_", "").lower()
     try:
         if kind == "int":
@@ -175,32 +171,31 @@ def _typed(kind: str, value: str, mark: Any) -> Any:
         return value
 
 
-def _tagged(tag: str, text: str, mark: Any, odd: list[_Odd]) -> _Odd:
+def _tagged(tag: str, text: str, at: int, odd: list[_Odd]) -> _Odd:
     shown = _shown(tag.replace(_CORE, "!!", 1) if tag.startswith(_CORE) else tag)
     refused = _Odd(text, f"a value with the YAML tag `{shown}` (tags are not allowed in a glossary; "
-                         "delete it)", _position(_packed(mark)), tag=shown)
+                         "delete it)", _position(at), tag=shown)
     odd.append(refused)
     return refused
 
 
-def _scalar(event: Any, odd: list[_Odd]) -> Any:
-    tag, value, mark = event.tag, event.value, event.start_mark
+def _scalar(event: Any, at: int, odd: list[_Odd]) -> Any:
+    tag, value = event.tag, event.value
     if tag is None:
-        return _plain(value, mark) if event.implicit[0] else value
+        return _plain(value, at) if event.implicit[0] else value
     if tag == "!" or tag == _CORE + "str":
         return value
-    typed = _plain(value, mark)
+    typed = _plain(value, at)
     if type(typed) in _CORE_SCALARS.get(tag, ()):  # `!!int 5`: harmless, and what it says
         return typed
-    return _tagged(tag, value, mark, odd)
+    return _tagged(tag, value, at, odd)
 
 
 def _read_yaml(text: str) -> tuple[Any, list[_Odd]]:
     """The one document of ``text`` as mappings, lists and texts, and the values it refused.
 
     Raises ``_YamlProblem`` for what the parser accepts but a glossary cannot hold, and the
-    parser's own error for bad syntax. An alias gives the value of its anchor again. Positions
-    are kept as the parser's marks (``_position`` turns one into line and column): this loop
+    parser's own error for bad syntax. An alias gives the value of its anchor again. This loop
     runs once per value, a million times for a large glossary, so it does as little as it can.
     """
     events, kinds = _yaml_events(text)
@@ -221,7 +216,7 @@ def _read_yaml(text: str) -> tuple[Any, list[_Odd]]:
         if kind is scalar:
             value = event.value
             if event.tag is not None or (event.implicit[0] and value[:1] in typed_firsts):
-                value = _scalar(event, odd)
+                value = _scalar(event, at, odd)
             values += 1
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
@@ -234,7 +229,7 @@ def _read_yaml(text: str) -> tuple[Any, list[_Odd]]:
                 opened = value = _Sequence()
                 opened.at = []
             if event.tag not in (None, "!", _CORE + ("map" if kind is mapping else "seq")):
-                value = _tagged(event.tag, "", event.start_mark, odd)
+                value = _tagged(event.tag, "", at, odd)
             values += 1
             if len(stack) >= MAX_DEPTH:
                 raise _YamlProblem(_position(at), f"values nested more than "
@@ -277,7 +272,7 @@ def _read_yaml(text: str) -> tuple[Any, list[_Odd]]:
                                    f"{MAX_ENTRIES:,} items; a glossary holds at most "
                                    f"{MAX_ENTRIES:,} entries")
         elif key is _NO_KEY:
-            if isinstance(value, (dict, list)):
+            if opened is not None or isinstance(value, (dict, list)):
                 raise _YamlProblem(_position(at), "YAML syntax error: a key must "
                                    f"be a single text, not {_kind(value)}")
             key, key_at = value, at
@@ -397,6 +392,8 @@ class _FileChecker:
     def unknown_key(self, node: Any, key: Any, allowed: tuple[str, ...]) -> None:
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else "the keys are " + ", ".join(allowed)
+        if key == "<<":  # YAML 1.1 merge keys copy a mapping; a glossary writes its keys out
+            hint = "a glossary does not merge keys from an anchor; write the keys out"
         self.report(_key_at(node, key), "error", f"unknown key `{_shown(str(key))}`; {hint}")
 
     def text(self, node: Any, key: str, numbers: bool = False) -> str | None:
