@@ -32,7 +32,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 MAX_BYTES = 20_000_000  # one file, or all the files of a folder together
 MAX_ENTRIES = 200_000  # the whole glossary; also the longest list a file may hold
-MAX_VALUES = 16 * MAX_ENTRIES  # texts, lists and mappings of one file
+MAX_VALUES = 10 * MAX_ENTRIES  # texts, lists and mappings of one file
 MAX_DEPTH = 20  # a glossary nests four deep: file, entries, entry, variants
 
 Position = tuple[int, int]  # 1-based line and column

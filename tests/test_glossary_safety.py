@@ -128,7 +128,7 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("name: x\nentries: &e\n  - *e\n", (3, 5, "the alias `*e` is inside the value it names")),
     ("name: x\nentries:\n  - ? [zh, en]\n    : x\n", (3, 7, "a key must be a single text, not a list")),
     ("name: x\nentries:\n  - zh: " + "[" * 30 + "]" * 30 + "\n", (3, 26, "nested more than 20 deep")),
-    (LAUGHS + "entries: *i\n", (7, 12, "more than 3,200,000 values")),  # a billion laughs
+    (LAUGHS + "entries: *i\n", (7, 8, "more than 2,000,000 values")),  # a billion laughs
     ("name: x\nentries:\n  - zh: 一带\x00一路\n    en: x\n", (3, 11, "the control character U+0000")),
 ])
 def test_what_a_glossary_cannot_hold_is_one_clear_error(tmp_path: Path, parser: str, text: str,
