@@ -394,7 +394,10 @@ class _FileChecker:
         hint = f"did you mean `{close[0]}`?" if close else "the keys are " + ", ".join(allowed)
         if key == "<<":  # YAML 1.1 merge keys copy a mapping; a glossary writes its keys out
             hint = "a glossary does not merge keys from an anchor; write the keys out"
-        self.report(_key_at(node, key), "error", f"unknown key `{_shown(str(key))}`; {hint}")
+        message = f"unknown key `{_shown(str(key))}`; {hint}"
+        if isinstance(key, _Odd):  # a tagged key, `!!python/str zh:`
+            message = f"the key `{_shown(str(key))}` is {_kind(key)}"
+        self.report(_key_at(node, key), "error", message)
 
     def text(self, node: Any, key: str, numbers: bool = False) -> str | None:
         """The stripped text under ``key``: None when absent or unusable, "" when empty."""
@@ -419,7 +422,7 @@ class _FileChecker:
         if value is None:
             return []
         if not isinstance(value, list):
-            example = value if isinstance(value, str) else "..."
+            example = _shown(value) if isinstance(value, str) else "..."
             self.report(_value_at(node, key), "error",
                         f"`{key}` must be a list, not {_kind(value)}; write `{key}: [{example}]`")
             return []
