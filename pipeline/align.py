@@ -298,7 +298,7 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
         offset = 0
         for segment in paragraph.segments:
             assign_hits(segment, offset, matches)
-            verify_terms(segment)
+            verify_terms(segment, repair=False)  # a person's translation is flagged, never rewritten
             offset += len(segment.source)
         assemble_paragraph(paragraph)
     run_checks(document, glossary, settings.qa_checks)

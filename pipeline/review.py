@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.document import Document, Flag, Paragraph, Segment, TermHit
+from pipeline.document import Document, Paragraph, Segment, TermHit
 from pipeline.errors import OutputError
 
 _REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
@@ -92,26 +92,12 @@ def rebuild_document(reviewed: Any) -> Document:
 # --- checking the final English -------------------------------------------------------------------
 
 def check_terms(segment: Segment) -> None:
-    """Set each term's outcome from the final English and flag what is missing or ruled out.
-
-    ``verify_terms`` repairs ruled-out renderings; here the reviewer's wording is final, so it runs
-    on a copy without the ``avoid`` lists (nothing to repair) and ruled-out renderings are flagged.
-    """
-    from pipeline.engines.constraints import count_rendering
+    """Set each term's outcome from the final English; the reviewer's wording is final, so nothing is repaired."""
     from pipeline.terms import verify_terms
 
-    scratch = Segment(segment.id, segment.source, target=segment.target,
-                      terms=[replace(hit, status="pending", avoid=()) for hit in segment.terms])
-    verify_terms(scratch)
-    for hit, checked in zip(segment.terms, scratch.terms):
-        hit.status = checked.status
-    segment.flags.extend(scratch.flags)
     for hit in segment.terms:
-        for avoided in hit.avoid:
-            if count_rendering(segment.target, avoided):
-                segment.flags.append(Flag("term-avoided", "error",
-                                          f"The translation uses “{avoided}”, which the glossary rules out "
-                                          f"for {hit.zh} (use “{hit.en}”)."))
+        hit.status = "pending"
+    verify_terms(segment, repair=False)
 
 
 def recheck(document: Document, glossary: Any = None) -> None:

@@ -47,15 +47,19 @@ def part_requests(segment: Segment) -> list[TranslationRequest]:
     return requests
 
 
-def verify_terms(segment: Segment) -> None:
-    """Set each term's outcome from the English, repairing ``avoid`` renderings that slipped through."""
+def verify_terms(segment: Segment, repair: bool = True) -> None:
+    """Set each term's outcome from the English and flag what is missing or ruled out.
+
+    With ``repair`` (machine output), an ``avoid`` rendering that slipped through is replaced by the
+    required one; without it (a person's wording, which is final), it is only flagged.
+    """
     by_rendering: dict[str, list[TermHit]] = {}
     for hit in segment.terms:
         by_rendering.setdefault(hit.en, []).append(hit)
     for rendering, hits in by_rendering.items():
         present = count_rendering(segment.target, rendering)
         repaired = 0
-        if present < len(hits):
+        if repair and present < len(hits):
             for avoided in dict.fromkeys(a for hit in hits for a in hit.avoid):
                 segment.target, replaced = replace_avoided(segment.target, avoided, rendering)
                 repaired += replaced

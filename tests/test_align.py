@@ -187,9 +187,10 @@ def test_align_command_writes_the_four_outputs_with_qa(pair: tuple[Path, Path, P
     messages = [flag["message"] for flag in segments["p3.s1"]["flags"] if flag["check"] == "numbers"]  # 17 → 18
     assert len(messages) == 2 and "17" in messages[0] and "18" in messages[1]
     assert [t["status"] for t in segments["p3.s1"]["terms"]] == ["applied"]
-    # The avoided rendering is repaired by term verification, as for a machine translation.
-    assert "Belt and Road cooperation" in segments["p2.s1"]["target"]
-    assert segments["p2.s1"]["terms"][0]["status"] == "repaired"
+    # A person's translation is never rewritten: the ruled-out rendering stays and is flagged.
+    assert "One Belt One Road cooperation" in segments["p2.s1"]["target"]
+    assert segments["p2.s1"]["terms"][0]["status"] == "missing"
+    assert {"term-missing", "term-avoided"} <= {flag["check"] for flag in segments["p2.s1"]["flags"]}
     assert all(segment["score"] is None for segment in segments.values())
     markdown = (out / "pair.md").read_text(encoding="utf-8")
     assert "Partner countries are also working" in markdown
