@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -167,6 +168,18 @@ def test_conversion_is_cached_and_loading_is_lazy(tiny_model: Path, tmp_path: Pa
     monkeypatch.setattr(ctranslate2_engine, "_convert", no_second_conversion)
     second = load_engine("ctranslate2", settings(tiny_model))
     assert second.translate([TranslationRequest("鲁班工坊在15个国家落地扎根。")])[0].text
+
+
+def test_output_layer_is_restricted_to_english_pieces(engine, tiny_model: Path) -> None:
+    import sentencepiece
+
+    english = sentencepiece.SentencePieceProcessor(model_file=str(tiny_model / "target.spm"))
+    allowed = engine.pieces.target_vocabulary()
+    assert set(allowed) - {"</s>", "<unk>"} <= {english.id_to_piece(i) for i in range(english.get_piece_size())}
+    assert "<pad>" not in allowed and len(allowed) < len(engine.pieces.vocab)
+    engine.translate([TranslationRequest("硬联通")])
+    [converted] = list((Path(os.environ["ZHEN_CACHE_DIR"]) / "ct2").glob("*-int8-*"))
+    assert (converted / "vmap.txt").read_text(encoding="utf-8").split() == allowed
 
 
 def test_float32_is_converted_separately(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
