@@ -177,3 +177,41 @@ def test_seed_article_terms_all_enforced(tiny_model: Path, tmp_path: Path) -> No
     avoided = {phrase for entry in load_glossary(REPO / "glossary").entries for phrase in entry.avoid}
     english = " ".join(paragraph["target"] for paragraph in data["paragraphs"])
     assert all(count_rendering(english, phrase) == 0 for phrase in avoided)
+
+
+def greedy_decode(processor, base_scores, max_steps: int) -> list[int]:
+    """Drive the logits processor as generate() would, greedily, over fixed per-step scores."""
+    import torch
+
+    sequence = [0]  # decoder start token
+    for _ in range(max_steps):
+        scores = processor(torch.tensor([sequence]), torch.tensor([base_scores], dtype=torch.float32))
+        token = int(scores[0].argmax())
+        sequence.append(token)
+        if token == 1:
+            break
+    return sequence[1:]
+
+
+def test_budget_leaves_room_for_the_longest_form_of_a_rendering() -> None:
+    from pipeline.engines.constraints import GlossaryLogitsProcessor, RowConstraints, TokenConstraint
+
+    # Token 9 is what the "model" always prefers; the rendering's lower-case form is (3, 4), its
+    # capitalised form (5, 6, 7, 8) is longer and its first token scores higher.
+    row = RowConstraints(required=(TokenConstraint(((3, 4), (5, 6, 7, 8)), 1),), avoid=(), budget=6)
+    base = [0.0, 0.2, 0.0, 0.4, 0.0, 0.5, 0.0, 0.0, 0.0, 1.0]
+    tokens = greedy_decode(GlossaryLogitsProcessor([row], num_beams=1, eos_token_id=1), base, max_steps=12)
+    assert tokens[-1] == 1 and len(tokens) <= row.budget + 1
+    body = tokens[:-1]
+    assert any(body[i:i + len(form)] == list(form) for form in ((3, 4), (5, 6, 7, 8)) for i in range(len(body)))
+
+
+def test_avoided_sequence_is_never_completed() -> None:
+    from pipeline.engines.constraints import GlossaryLogitsProcessor, RowConstraints
+
+    # The "model" wants 7 8 7 8 …; the sequence (7, 8) is to be avoided.
+    row = RowConstraints(required=(), avoid=((7, 8),), budget=6)
+    base = [0.0, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.9, 0.0]
+    tokens = greedy_decode(GlossaryLogitsProcessor([row], num_beams=1, eos_token_id=1), base, max_steps=10)
+    assert all(tokens[i:i + 2] != [7, 8] for i in range(len(tokens)))
+    assert tokens[-1] == 1 and len(tokens) == row.budget + 1

@@ -53,8 +53,10 @@ class TokenConstraint:
     count: int
 
     @property
-    def shortest(self) -> int:
-        return min(len(alternative) for alternative in self.alternatives)
+    def longest(self) -> int:
+        # Budgets count the longest form: a capitalised rendering may take more tokens than the
+        # lower-case one, and whichever the model starts must still fit.
+        return max(len(alternative) for alternative in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def encode_constraints(request: TranslationRequest, encode: Encoder, budget: int
         tuple(ids) for phrase in request.avoid for form in rendering_variants(phrase)
         if (ids := encode(form)) and unknown_id not in ids
     )
-    extra = sum(constraint.shortest * constraint.count for constraint in required)
+    extra = sum(constraint.longest * constraint.count for constraint in required)
     return RowConstraints(tuple(required), avoid, budget + extra)
 
 
@@ -138,24 +140,24 @@ class GlossaryLogitsProcessor:
         for flat_index, sequence in enumerate(sequences):
             item = flat_index // self.num_beams
             row = self.rows[item]
+            prefix = tuple(sequence)
+            state = self._state(item, prefix) if row.required else _HypothesisState((), None)
+            if state.active is not None:  # a rendering under way is finished, budget or not
+                constraint, alternative, position = state.active
+                _allow_only(scores, flat_index, [row.required[constraint].alternatives[alternative][position]],
+                            negative_infinity)
+                continue
             if generated >= row.budget:
                 _allow_only(scores, flat_index, [self.eos_token_id], negative_infinity)
                 continue
             if row.empty:
-                continue
-            prefix = tuple(sequence)
-            state = self._state(item, prefix) if row.required else _HypothesisState((), None)
-            if state.active is not None:
-                constraint, alternative, position = state.active
-                _allow_only(scores, flat_index, [row.required[constraint].alternatives[alternative][position]],
-                            negative_infinity)
                 continue
             if state.just_completed and self.word_continuations:
                 scores[flat_index, self.word_continuations] = negative_infinity
             unmet = [c for c, done in zip(row.required, state.met) if done < c.count]
             if unmet:
                 firsts = sorted({alternative[0] for c in unmet for alternative in c.alternatives})
-                needed = sum(c.shortest * (c.count - done) for c, done in zip(row.required, state.met) if done < c.count)
+                needed = sum(c.longest * (c.count - done) for c, done in zip(row.required, state.met) if done < c.count)
                 if needed >= row.budget - generated:
                     _allow_only(scores, flat_index, firsts, negative_infinity)
                     continue
