@@ -5,7 +5,8 @@ transformers engine on a random-weight model of opus-mt-zh-en's size, once per m
 ``soft`` (transformers' ``sequence_bias`` + ``bad_words_ids``) and ``hard`` (the project's logits
 processor) — interleaved over ``--repeats`` rounds, and prints JSON: median seconds of the
 translate stage and of the whole run, term outcomes, avoided renderings found, and each mode's
-time relative to ``off``.
+time relative to ``off``, in total and per generated target token (a random model's output
+length differs between modes).
 
     python benchmarks/bench_constraints.py [--article PATH] [--repeats 1] [--model-dir DIR]
 
@@ -53,7 +54,8 @@ def run_once(mode: str, engine, glossary, article: Path) -> dict:
     total = time.perf_counter() - started
     english = " ".join(paragraph.target for paragraph in document.paragraphs)
     avoided = sum(count_rendering(english, phrase) for entry in glossary.entries for phrase in entry.avoid)
-    return {"translate_seconds": document.timings["translate"], "run_seconds": total,
+    target_tokens = sum(len(engine.encode_target(segment.target)) for segment in document.segments)
+    return {"translate_seconds": document.timings["translate"], "run_seconds": total, "target_tokens": target_tokens,
             "terms": term_counts(document.segments), "avoided_renderings_found": avoided,
             "segments": len(document.segments)}
 
@@ -82,13 +84,18 @@ def main() -> None:
         report["modes"][mode] = {
             "translate_seconds": round(statistics.median(r["translate_seconds"] for r in runs[mode]), 2),
             "run_seconds": round(statistics.median(r["run_seconds"] for r in runs[mode]), 2),
+            "target_tokens": runs[mode][-1]["target_tokens"],
             "terms": runs[mode][-1]["terms"],
             "avoided_renderings_found": runs[mode][-1]["avoided_renderings_found"],
             "segments": runs[mode][-1]["segments"],
         }
-    base = report["modes"]["off"]["run_seconds"]
+    # A random model's output length differs between modes, so the cost is also given per target token.
+    off = report["modes"]["off"]
     for mode in modes:
-        report["modes"][mode]["time_vs_off"] = round(report["modes"][mode]["run_seconds"] / base, 3)
+        entry = report["modes"][mode]
+        entry["time_vs_off"] = round(entry["run_seconds"] / off["run_seconds"], 3)
+        entry["time_per_token_vs_off"] = round((entry["run_seconds"] / max(entry["target_tokens"], 1))
+                                               / (off["run_seconds"] / max(off["target_tokens"], 1)), 3)
     print(json.dumps(report, indent=2))
 
 
