@@ -134,7 +134,7 @@ class TranslationMemory:
                             ) -> Iterator[tuple[TranslationRequest, TranslationResult]]:
         """Translate ``requests`` batch by batch (longest first), storing each batch as it finishes."""
         lengths = engine.count_tokens([request.source for request in requests])
-        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.max_batch_tokens):
+        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.batch_tokens):
             chunk = [requests[index] for index in batch]
             pairs = list(zip(chunk, engine.translate(chunk, on_progress)))
             self.store(pairs)

@@ -16,6 +16,11 @@ ConstraintMode = Literal["hard", "soft", "off"]
 ProgressCallback = Callable[[int], None]
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
+# Padded source tokens per engine batch when --max-batch-tokens is not given. Beam search keeps a
+# cache per hypothesis that grows with every step, so a batch of long segments costs memory and time
+# out of proportion; on 2 CPU threads, batches of about 400 tokens were both the fastest and the
+# leanest on the sample article (benchmarks/bench_translate.py).
+DEFAULT_BATCH_TOKENS = 400
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,11 @@ class DecodingOptions:
     # New-token budget per segment: ratio × source tokens + slack, plus the glossary renderings.
     length_ratio: float = 2.0
     length_slack: int = 10
+
+    @property
+    def batch_tokens(self) -> int:
+        """The cap on padded source tokens per batch: ``max_batch_tokens`` or the default."""
+        return self.max_batch_tokens or DEFAULT_BATCH_TOKENS
 
     def cache_key(self) -> str:
         return f"beams={self.beams};constraints={self.constraints};ratio={self.length_ratio};slack={self.length_slack}"

@@ -339,7 +339,7 @@ class CTranslate2Engine:
         results: list[TranslationResult | None] = [None] * len(requests)
         lengths = [len(source) for source in sources]
         hard = self.decoding.constraints == "hard"
-        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.max_batch_tokens):
+        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.batch_tokens):
             rows = [self._row(requests[index], sources[index]) for index in batch]
             self._decode(rows, attention=hard and any(row.required for row in rows))
             if self.decoding.constraints != "off":

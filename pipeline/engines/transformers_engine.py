@@ -80,7 +80,7 @@ class TransformersEngine:
                   on_progress: ProgressCallback | None = None) -> list[TranslationResult]:
         lengths = self.count_tokens([request.source for request in requests])
         results: list[TranslationResult | None] = [None] * len(requests)
-        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.max_batch_tokens):
+        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.batch_tokens):
             translated = self._translate_batch([requests[i] for i in batch], [lengths[i] for i in batch])
             for index, result in zip(batch, translated):
                 results[index] = result
