@@ -451,11 +451,11 @@ class CTranslate2Engine:
     @staticmethod
     def _aligned_run(tokens: list[str], weight: Any, taken: list[tuple[int, int]], cap: int) -> tuple[int, int]:
         """The run of whole words, around the position most aligned to the rendering, to replace."""
-        free = [position for position in range(len(tokens))
-                if not any(start <= position < end for start, end in taken)]
+        free = {position for position in range(len(tokens))
+                if not any(start <= position < end for start, end in taken)}
         if not free:
             return len(tokens), len(tokens)
-        best = max(free, key=lambda position: weight[position])
+        best = max(sorted(free), key=lambda position: weight[position])
         left = right = best
         while right - left + 1 < cap:
             sides = [position for position in (left - 1, right + 1)
