@@ -51,12 +51,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def default_threads() -> int:
+    """Physical cores (hyper-threads slow matrix work down), else every logical CPU."""
     try:
-        import psutil  # optional: physical cores when available
+        import psutil
 
         return psutil.cpu_count(logical=False) or os.cpu_count() or 1
     except ImportError:
-        return os.cpu_count() or 1
+        pass
+    try:  # Linux without psutil: one (package, core) pair per physical core
+        cores, package = set(), ""
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "physical id":
+                package = value.strip()
+            elif key.strip() == "core id":
+                cores.add((package, value.strip()))
+        if cores:
+            return len(cores)
+    except OSError:
+        pass
+    return os.cpu_count() or 1
 
 
 def run(args: argparse.Namespace) -> int:
