@@ -192,8 +192,10 @@ def test_float32_is_converted_separately(tiny_model: Path, tmp_path: Path, monke
 def test_order_restored_and_renderings_met(engine) -> None:
     renderings = ["Luban Workshop", "small yet smart", "physical connectivity", "Belt and Road",
                   "institutional connectivity"]
-    sources = ["鲁班工坊。", "小而美的项目在共建国家陆续落地发展。", "硬联通。", "一带一路倡议，互联互通，共同发展，成果斐然。", "软联通"]
-    requests = [TranslationRequest(source, (RequiredRendering(rendering),)) for source, rendering in zip(sources, renderings)]
+    sources = ["鲁班工坊。", "小而美的项目在共建国家陆续落地发展。", "硬联通。",
+               "一带一路倡议，互联互通，共同发展，成果斐然。", "软联通"]
+    requests = [TranslationRequest(source, (RequiredRendering(rendering),))
+                for source, rendering in zip(sources, renderings)]
     results = engine.translate(requests)
     assert len(results) == len(requests)
     for rendering, result in zip(renderings, results):
@@ -217,7 +219,8 @@ def test_repeated_rendering_is_written_as_often_as_required(engine, required: st
 def test_avoided_rendering_is_suppressed(engine) -> None:
     # Find a word (one piece) the model writes of its own accord, then rule it out.
     sources = [line for line in SAMPLE_ZH.splitlines() if line.strip()]
-    written = [(source, word) for source, result in zip(sources, engine.translate([TranslationRequest(s) for s in sources]))
+    results = engine.translate([TranslationRequest(source) for source in sources])
+    written = [(source, word) for source, result in zip(sources, results)
                for word in dict.fromkeys(re.findall(r"[A-Za-z]+", result.text))
                if count_rendering(result.text, word) and len(engine.pieces.target_pieces(word) or ()) == 1]
     if not written:
@@ -241,8 +244,7 @@ def test_missing_rendering_replaces_the_aligned_words() -> None:
     CTranslate2Engine._apply(row, [(start, end, rendering, rendering.variants[0])])
     assert row.tokens == ["▁We", "▁build", "▁Belt", "▁and", "▁Road", "▁projects", "."]
     assert row.spliced == [(2, 5, rendering)]
-    # A second rendering never overwrites the first, and words are replaced whole.
-    other = _Rendering("projects", 1, (("▁projects",),))
+    # A second rendering never overwrites the first.
     start, end = CTranslate2Engine._aligned_run(row.tokens, [0, 0, 1, 1, 1, 0.6, 0], [(2, 5)], cap=4)
     assert (start, end) == (5, 6)
 

@@ -62,9 +62,9 @@ class MarianPieces:
     """opus-mt's SentencePiece tokenisation as transformers' ``MarianTokenizer`` does it.
 
     Source: the text is cut at special tokens written literally in it, each remaining piece is
-    encoded with ``source.spm`` (after a leading ``>>lang<<`` code), pieces missing from ``vocab.json`` become ``<unk>``, and ``</s>``
-    ends the sequence. Target: special tokens are dropped and the rest decoded with ``target.spm``
-    (``batch_decode(..., skip_special_tokens=True)``).
+    encoded with ``source.spm`` (after a leading ``>>lang<<`` code), pieces missing from
+    ``vocab.json`` become ``<unk>``, and ``</s>`` ends the sequence. Target: special tokens are
+    dropped and the rest decoded with ``target.spm`` (``batch_decode(..., skip_special_tokens=True)``).
     """
 
     def __init__(self, directory: Path) -> None:
@@ -82,7 +82,8 @@ class MarianPieces:
         extra = [_token_text(token, "") for token in config.get("additional_special_tokens") or []]
         self.special = {self.eos, self.unk, self.pad, *(token for token in extra if token in self.vocab)}
         self.clean_up_spaces = bool(config.get("clean_up_tokenization_spaces", False))
-        self._split = re.compile("(" + "|".join(re.escape(token) for token in sorted(self.special, key=len, reverse=True)) + ")")
+        longest_first = sorted(self.special, key=len, reverse=True)
+        self._split = re.compile("(" + "|".join(re.escape(token) for token in longest_first) + ")")
         self.source_model = sentencepiece.SentencePieceProcessor(model_file=str(directory / "source.spm"))
         self.target_model = sentencepiece.SentencePieceProcessor(model_file=str(directory / "target.spm"))
 
@@ -136,10 +137,11 @@ def pick_device(requested: str) -> tuple[str, int]:
         return ("cuda", 0) if cuda_devices else ("cpu", 0)
     if requested == "cpu":
         return "cpu", 0
-    if requested.startswith("cuda"):
-        index = int(requested.partition(":")[2] or 0) if requested.partition(":")[2].isdigit() or requested == "cuda" else -1
-        if index < 0:
+    if requested == "cuda" or requested.startswith("cuda:"):
+        suffix = requested.partition(":")[2]
+        if suffix and not suffix.isdigit():
             raise ModelError(f"unknown device {requested!r}; use auto, cpu, cuda or cuda:N.")
+        index = int(suffix or 0)
         if index >= cuda_devices:
             raise ModelError(f"--device {requested} was asked for, but CTranslate2 sees {cuda_devices} CUDA "
                              f"device(s). Use --device cpu or auto.")
@@ -267,7 +269,8 @@ class _Row:
 
     def occurrences(self, sequence: Sequence[str]) -> list[int]:
         size = len(sequence)
-        return [start for start in range(len(self.tokens) - size + 1) if self.tokens[start:start + size] == list(sequence)]
+        wanted = list(sequence)
+        return [start for start in range(len(self.tokens) - size + 1) if self.tokens[start:start + size] == wanted]
 
     def first_offence(self) -> int | None:
         """Where the first avoided token sequence outside the inserted renderings starts, if any."""
@@ -401,8 +404,10 @@ class CTranslate2Engine:
                     row.suppress = True
                     row.continue_from(row.tokens[:offence])
                     offences.append((row, row.tokens[:offence]))
-                elif self.decoding.constraints == "hard" and (deficits := row.deficits(self.pieces.detokenize(row.tokens))):
-                    missing.append((row, deficits))
+                elif self.decoding.constraints == "hard":
+                    deficits = row.deficits(self.pieces.detokenize(row.tokens))
+                    if deficits:
+                        missing.append((row, deficits))
             if not offences and not missing:
                 break
             self._splice(missing)
@@ -431,12 +436,13 @@ class CTranslate2Engine:
         output = self._run(
             [row.source for row, _ in pairs], target_prefix=[list(r.variants[0]) for _, r in pairs], beam_size=1,
             max_decoding_length=max(len(r.variants[0]) for _, r in pairs), return_attention=True)
-        source_weights = {(id(row), rendering.text): numpy.asarray(result.attention[0], dtype=numpy.float32).mean(axis=0)
+        source_weights = {(id(row), rendering.text): numpy.asarray(result.attention[0], numpy.float32).mean(axis=0)
                           for (row, rendering), result in zip(pairs, output)}
         for row, deficits in missing:
             runs = []
-            taken = [(start, end) for start, end, _ in row.spliced] + [
-                (start, start + len(variant)) for rendering in row.required if not any(d[0] == rendering for d in deficits)
+            short = {rendering for rendering, _ in deficits}
+            taken = [(start, end) for start, end, _ in row.spliced] + [  # and renderings already written
+                (start, start + len(variant)) for rendering in row.required if rendering not in short
                 for variant in rendering.variants for start in row.occurrences(variant)]
             alignment = numpy.asarray(row.attention, dtype=numpy.float32).reshape(len(row.tokens), -1)
             for rendering, deficit in deficits:
