@@ -32,7 +32,6 @@ from pipeline.engines.base import (
     TranslationEngine,
     TranslationRequest,
     TranslationResult,
-    batches_by_length,
 )
 from pipeline.errors import PipelineError
 
@@ -132,12 +131,12 @@ class TranslationMemory:
     def translate_and_store(self, engine: TranslationEngine, requests: Sequence[TranslationRequest],
                             on_progress: ProgressCallback | None = None
                             ) -> Iterator[tuple[TranslationRequest, TranslationResult]]:
-        """Translate ``requests`` batch by batch (longest first), storing each batch as it finishes."""
-        lengths = engine.count_tokens([request.source for request in requests])
-        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.batch_tokens):
-            chunk = [requests[index] for index in batch]
-            pairs = list(zip(chunk, engine.translate(chunk, on_progress)))
+        """Translate ``requests``, storing each batch as soon as the engine finishes it."""
+        for finished in engine.translate_batches(requests):
+            pairs = [(requests[index], result) for index, result in finished]
             self.store(pairs)
+            if on_progress:
+                on_progress(len(pairs))
             yield from pairs
 
 

@@ -14,7 +14,7 @@ pytest.importorskip("ctranslate2")
 
 from conftest import REPO, SAMPLE_ZH, SEED_ARTICLE  # noqa: E402
 from pipeline.cli import main  # noqa: E402
-from pipeline.engines import ctranslate2_engine  # noqa: E402
+from pipeline.engines import ctranslate2_model, marian_pieces  # noqa: E402
 from pipeline.engines.base import (  # noqa: E402
     DecodingOptions, EngineSettings, RequiredRendering, TranslationRequest, load_engine, resolve_engine_name,
 )
@@ -112,7 +112,7 @@ def test_source_pieces_match_marian_tokenizer(text: str, tiny_model: Path) -> No
     from transformers import MarianTokenizer
 
     tokenizer = MarianTokenizer.from_pretrained(tiny_model)
-    pieces = ctranslate2_engine.MarianPieces(tiny_model)
+    pieces = marian_pieces.MarianPieces(tiny_model)
     assert pieces.source_pieces(text) == tokenizer.convert_ids_to_tokens(tokenizer(text).input_ids)
 
 
@@ -120,7 +120,7 @@ def test_detokenize_matches_batch_decode(tiny_model: Path) -> None:
     from transformers import MarianTokenizer
 
     tokenizer = MarianTokenizer.from_pretrained(tiny_model)
-    pieces = ctranslate2_engine.MarianPieces(tiny_model)
+    pieces = marian_pieces.MarianPieces(tiny_model)
     ids = sorted(tokenizer.get_vocab().values())
     generator = random.Random(7)
     sequences = [generator.choices(ids, k=generator.randint(0, 25)) for _ in range(200)]
@@ -165,7 +165,7 @@ def test_conversion_is_cached_and_loading_is_lazy(tiny_model: Path, tmp_path: Pa
     def no_second_conversion(*args: object) -> None:
         raise AssertionError("converted twice")
 
-    monkeypatch.setattr(ctranslate2_engine, "_convert", no_second_conversion)
+    monkeypatch.setattr(ctranslate2_model, "_convert", no_second_conversion)
     second = load_engine("ctranslate2", settings(tiny_model))
     assert second.translate([TranslationRequest("鲁班工坊在15个国家落地扎根。")])[0].text
 

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.engines.base import (
-    DecodingOptions, RequiredRendering, TranslationRequest, TranslationResult,
+    DecodingOptions, RequiredRendering, TranslationRequest, TranslationResult, collect_batches,
 )
 from pipeline.memory import TranslationMemory, cache_directory, memory_path, open_memory
 from pipeline.run import RunContext, RunSettings, translate_unique
@@ -29,23 +29,27 @@ class CountingEngine:
 
     name = "counting"
 
-    def __init__(self, identity: str = "model@1", fail_on_call: int | None = None) -> None:
+    def __init__(self, identity: str = "model@1", fail_on_call: int | None = None, batch_size: int = 16) -> None:
         self.identity = identity
         self.device = "cpu"
         self.calls: list[list[str]] = []
         self.fail_on_call = fail_on_call
+        self.batch_size = batch_size
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(text) + 1 for text in texts]
 
+    def translate_batches(self, requests):  # noqa: ANN001, ANN201
+        for start in range(0, len(requests), self.batch_size):
+            batch = requests[start:start + self.batch_size]
+            self.calls.append([request.source for request in batch])
+            if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
+                raise KeyboardInterrupt
+            yield [(start + offset, TranslationResult(f"EN {request.source} {[r.rendering for r in request.required]}",
+                                                      -0.5)) for offset, request in enumerate(batch)]
+
     def translate(self, requests, on_progress=None):  # noqa: ANN001, ANN201
-        self.calls.append([request.source for request in requests])
-        if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
-            raise KeyboardInterrupt
-        if on_progress:
-            on_progress(len(requests))
-        return [TranslationResult(f"EN {request.source} {[r.rendering for r in request.required]}", -0.5)
-                for request in requests]
+        return collect_batches(len(requests), self.translate_batches(requests), on_progress)
 
     @property
     def translated(self) -> list[str]:
@@ -139,8 +143,8 @@ def test_every_finished_batch_is_kept_when_a_run_is_interrupted() -> None:
     requests = [TranslationRequest(f"第{n}段" + "字" * n) for n in range(10)]
     decoding = DecodingOptions(batch_size=4)
     with pytest.raises(KeyboardInterrupt):
-        translate(CountingEngine(fail_on_call=2), requests, decoding)
-    resumed = CountingEngine()
+        translate(CountingEngine(fail_on_call=2, batch_size=4), requests, decoding)
+    resumed = CountingEngine(batch_size=4)
     results = translate(resumed, requests, decoding)
     assert len(resumed.translated) == 6  # the first batch of 4 was stored before the interruption
     assert len(results) == 10
@@ -188,13 +192,13 @@ def test_cli_rerun_hits_and_glossary_edit_invalidates(sample_file: Path, tiny_mo
                  "--glossary", str(glossary)]
     assert run_zhen(*arguments, "--out", str(tmp_path / "first")) == 0
     translated: list[str] = []
-    original = fast.CTranslate2Engine.translate
+    original = fast.CTranslate2Engine.translate_batches
 
-    def spy(self, requests, on_progress=None):  # noqa: ANN001, ANN202
+    def spy(self, requests):  # noqa: ANN001, ANN202
         translated.extend(request.source for request in requests)
-        return original(self, requests, on_progress)
+        return original(self, requests)
 
-    monkeypatch.setattr(fast.CTranslate2Engine, "translate", spy)
+    monkeypatch.setattr(fast.CTranslate2Engine, "translate_batches", spy)
     assert run_zhen(*arguments, "--out", str(tmp_path / "second")) == 0
     assert translated == []
     first = json.loads((tmp_path / "first" / "sample.json").read_text(encoding="utf-8"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from pipeline.engines.base import DEFAULT_MODEL
+from pipeline.engines.base import DEFAULT_MODEL, default_threads
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -48,29 +47,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     parser.set_defaults(func=run)
-
-
-def default_threads() -> int:
-    """Physical cores (hyper-threads slow matrix work down), else every logical CPU."""
-    try:
-        import psutil
-
-        return psutil.cpu_count(logical=False) or os.cpu_count() or 1
-    except ImportError:
-        pass
-    try:  # Linux without psutil: one (package, core) pair per physical core
-        cores, package = set(), ""
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "physical id":
-                package = value.strip()
-            elif key.strip() == "core id":
-                cores.add((package, value.strip()))
-        if cores:
-            return len(cores)
-    except OSError:
-        pass
-    return os.cpu_count() or 1
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 ConstraintMode = Literal["hard", "soft", "off"]
 ProgressCallback = Callable[[int], None]
+BatchResults = list[tuple[int, "TranslationResult"]]  # (index into the requests, its result)
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 # Padded source tokens per engine batch when --max-batch-tokens is not given. Beam search keeps a
@@ -77,6 +80,29 @@ class EngineSettings:
     decoding: DecodingOptions = field(default_factory=DecodingOptions)
 
 
+def default_threads() -> int:
+    """Physical cores (hyper-threads slow matrix work down), else every logical CPU."""
+    try:
+        import psutil
+
+        return psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    except ImportError:
+        pass
+    try:  # Linux without psutil: one (package, core) pair per physical core
+        cores, package = set(), ""
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "physical id":
+                package = value.strip()
+            elif key.strip() == "core id":
+                cores.add((package, value.strip()))
+        if cores:
+            return len(cores)
+    except OSError:
+        pass
+    return os.cpu_count() or 1
+
+
 class TranslationEngine(Protocol):
     name: str
 
@@ -91,6 +117,9 @@ class TranslationEngine(Protocol):
         self, requests: Sequence[TranslationRequest], on_progress: ProgressCallback | None = None
     ) -> list[TranslationResult]:
         """Translate in the order given; ``on_progress(n)`` is called as each batch of n finishes."""
+
+    def translate_batches(self, requests: Sequence[TranslationRequest]) -> Iterator[BatchResults]:
+        """Translate batch by batch, handing back each batch as it finishes (in any order)."""
 
 
 ENGINE_MODULES = {
@@ -148,3 +177,15 @@ def batches_by_length(lengths: Sequence[int], batch_size: int, max_batch_tokens:
     if current:
         batches.append(current)
     return batches
+
+
+def collect_batches(count: int, batches: Iterable[BatchResults],
+                    on_progress: ProgressCallback | None = None) -> list[TranslationResult]:
+    """The results of ``translate_batches`` in the order of the requests."""
+    results: list[TranslationResult | None] = [None] * count
+    for pairs in batches:
+        for index, result in pairs:
+            results[index] = result
+        if on_progress:
+            on_progress(len(pairs))
+    return [result for result in results if result is not None]

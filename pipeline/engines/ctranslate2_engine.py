@@ -1,15 +1,16 @@
 """MarianMT through CTranslate2: int8 weights on the CPU, the same tokens in and text out.
 
-The Hugging Face model is converted once with CTranslate2's own ``TransformersConverter`` and kept
-under the user cache folder (``<cache>/ct2/<model>-<quantization>-<hash>``), keyed by the model's
-identity, the quantization and the CTranslate2 version; the conversion is written to a temporary
-folder and renamed into place, so two processes never see half a model. Loading it takes a fraction
-of a second, and it is only loaded when something is left to translate (a rerun answered by the
-translation memory never loads it).
+The model is converted once and cached (``ctranslate2_model``); loading the conversion takes a
+fraction of a second, and it is only loaded when something is left to translate (a rerun answered
+by the translation memory never loads it). Tokenisation is opus-mt's own (``marian_pieces``).
 
-Tokenisation is opus-mt's own: the model's ``source.spm``/``target.spm`` and ``vocab.json``, applied
-exactly as transformers' ``MarianTokenizer`` applies them (checked against it in the tests), without
-importing transformers.
+Parallelism. On the CPU the batches run side by side, one per worker (CTranslate2's
+``inter_threads``, one intra-op thread each, as many workers as ``--threads``), rather than one
+batch at a time on all threads: a decoding step of a few dozen hypotheses is too small to share out
+among threads, and on the 2-core machine of ``benchmarks/bench_translate.py`` two single-threaded
+workers decode the sample article in under half the time of one two-threaded one. Each batch is
+decoded and repaired in its own Python thread (CTranslate2 releases the GIL), and handed back as
+soon as it is done, so the translation memory stores it at once. On a GPU there is one worker.
 
 Glossary constraints (``--constraints``). CTranslate2 has no hook into its beam search, so the
 glossary is applied around it:
@@ -31,214 +32,27 @@ was there (the transformers engine places renderings during the search instead).
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
-import shutil
-import tempfile
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline.engines.base import (
+    BatchResults,
     EngineSettings,
     ProgressCallback,
     TranslationRequest,
     TranslationResult,
     batches_by_length,
+    collect_batches,
+    default_threads,
 )
 from pipeline.engines.constraints import count_rendering, rendering_variants
-from pipeline.engines.model_files import ModelLocation, locate_model
+from pipeline.engines.ctranslate2_model import converted_model, pick_compute_type, pick_device
+from pipeline.engines.marian_pieces import MarianPieces
+from pipeline.engines.model_files import locate_model
 from pipeline.errors import ModelError
-
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
-
-
-# --- tokenisation ------------------------------------------------------------------------------------
-
-class MarianPieces:
-    """opus-mt's SentencePiece tokenisation as transformers' ``MarianTokenizer`` does it.
-
-    Source: the text is cut at special tokens written literally in it, each remaining piece is
-    encoded with ``source.spm`` (after a leading ``>>lang<<`` code), pieces missing from
-    ``vocab.json`` become ``<unk>``, and ``</s>`` ends the sequence. Target: special tokens are
-    dropped and the rest decoded with ``target.spm`` (``batch_decode(..., skip_special_tokens=True)``).
-    """
-
-    def __init__(self, directory: Path) -> None:
-        import sentencepiece
-
-        config_path = directory / "tokenizer_config.json"
-        config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
-        if config.get("separate_vocabs"):
-            raise ModelError(f"{directory} uses separate source and target vocabularies, which the ctranslate2 "
-                             f"engine does not handle; use --engine transformers.")
-        self.vocab: dict[str, int] = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
-        self.eos = _token_text(config.get("eos_token"), "</s>")
-        self.unk = _token_text(config.get("unk_token"), "<unk>")
-        self.pad = _token_text(config.get("pad_token"), "<pad>")
-        extra = [_token_text(token, "") for token in config.get("additional_special_tokens") or []]
-        self.special = {self.eos, self.unk, self.pad, *(token for token in extra if token in self.vocab)}
-        self.clean_up_spaces = bool(config.get("clean_up_tokenization_spaces", False))
-        longest_first = sorted(self.special, key=len, reverse=True)
-        self._split = re.compile("(" + "|".join(re.escape(token) for token in longest_first) + ")")
-        self.source_model = sentencepiece.SentencePieceProcessor(model_file=str(directory / "source.spm"))
-        self.target_model = sentencepiece.SentencePieceProcessor(model_file=str(directory / "target.spm"))
-
-    def source_pieces(self, text: str) -> list[str]:
-        pieces: list[str] = []
-        for chunk in self._split.split(text):
-            if chunk in self.special:
-                pieces.append(chunk)
-            elif chunk:
-                if chunk.startswith(">>") and (end := chunk.find("<<")) != -1:  # a >>lang<< code, kept whole
-                    pieces.append(chunk[:end + 2])
-                    chunk = chunk[end + 2:]
-                pieces.extend(self.source_model.encode(chunk, out_type=str))
-        return [piece if piece in self.vocab else self.unk for piece in pieces] + [self.eos]
-
-    def target_pieces(self, text: str) -> list[str] | None:
-        """Target pieces of ``text`` inside a sentence, or None when the vocabulary cannot spell it."""
-        pieces = self.target_model.encode(text, out_type=str)
-        return pieces if pieces and all(piece in self.vocab for piece in pieces) else None
-
-    def target_vocabulary(self) -> list[str]:
-        """Every piece the model may write: ``target.spm``'s pieces (the only ones it was trained to
-        write) that the vocabulary holds, the end of sentence and the unknown piece."""
-        pieces = {self.target_model.id_to_piece(index) for index in range(self.target_model.get_piece_size())}
-        allowed = {piece for piece in pieces if piece in self.vocab} - {self.pad} | {self.eos, self.unk}
-        return sorted(allowed, key=lambda piece: self.vocab.get(piece, -1))
-
-    def detokenize(self, pieces: Sequence[str]) -> str:
-        text = self.target_model.decode_pieces([piece for piece in pieces if piece not in self.special])
-        text = text.replace("▁", " ").strip()
-        if self.clean_up_spaces:
-            for before, after in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-                                  (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")):
-                text = text.replace(before, after)
-        return text
-
-
-def _token_text(token: Any, default: str) -> str:
-    if isinstance(token, dict):  # an AddedToken serialised by transformers
-        return str(token.get("content") or default)
-    return str(token) if token else default
-
-
-# --- the converted model --------------------------------------------------------------------------
-
-def pick_device(requested: str) -> tuple[str, int]:
-    import ctranslate2
-
-    cuda_devices = ctranslate2.get_cuda_device_count()
-    if requested == "auto":
-        return ("cuda", 0) if cuda_devices else ("cpu", 0)
-    if requested == "cpu":
-        return "cpu", 0
-    if requested == "cuda" or requested.startswith("cuda:"):
-        suffix = requested.partition(":")[2]
-        if suffix and not suffix.isdigit():
-            raise ModelError(f"unknown device {requested!r}; use auto, cpu, cuda or cuda:N.")
-        index = int(suffix or 0)
-        if index >= cuda_devices:
-            raise ModelError(f"--device {requested} was asked for, but CTranslate2 sees {cuda_devices} CUDA "
-                             f"device(s). Use --device cpu or auto.")
-        return "cuda", index
-    raise ModelError(f"unknown device {requested!r}; use auto, cpu or cuda.")
-
-
-def pick_compute_type(requested: str | None, device: str) -> str:
-    import ctranslate2
-
-    supported = set(ctranslate2.get_supported_compute_types(device))
-    if requested in (None, "auto", "default"):
-        preferred = "int8" if device == "cpu" else "float16"
-        return preferred if preferred in supported else "float32"
-    if requested not in QUANTIZATIONS or requested not in supported:
-        raise ModelError(f"--compute-type {requested} is not available on {device}; choose one of: "
-                         f"{', '.join(sorted(supported & set(QUANTIZATIONS)))}.")
-    return requested
-
-
-def converted_model(location: ModelLocation, quantization: str) -> Path:
-    """The CTranslate2 conversion of ``location`` at ``quantization``, converting it on first use."""
-    import ctranslate2
-
-    from pipeline.memory import cache_directory
-
-    key = hashlib.sha256(f"{location.identity}|{quantization}|vmap|{ctranslate2.__version__}".encode()).hexdigest()[:16]
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", location.requested.strip("/"))[-60:].strip("-.") or "model"
-    root = cache_directory() / "ct2"
-    target = root / f"{name}-{quantization}-{key}"
-    if ctranslate2.contains_model(str(target)):
-        return target
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
-    except OSError as error:
-        raise ModelError(f"cannot write the converted model under {root}: {error.strerror}; "
-                         f"set ZHEN_CACHE_DIR to a writable folder.") from None
-    try:
-        _convert(location.directory, temporary, quantization)
-        try:
-            os.rename(temporary, target)
-        except OSError:
-            if not ctranslate2.contains_model(str(target)):  # not another process's finished copy
-                raise
-    except ModelError:
-        raise
-    except Exception as error:  # the converter raises many kinds; all mean this model cannot be used here
-        raise ModelError(f"CTranslate2 could not convert the model in {location.directory} "
-                         f"({type(error).__name__}: {error}); use --engine transformers.") from None
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
-    return target
-
-
-def _convert(directory: Path, output: Path, quantization: str) -> None:
-    """Convert with CTranslate2's converter, adding a vocabulary map of the target-side pieces.
-
-    opus-mt models share one vocabulary between Chinese and English (65,001 pieces for zh-en), but
-    only the English half can ever be written; restricting the output layer to it (``use_vmap``)
-    halves the cost of the 65,001 × 512 output projection, the largest part of each decoding step.
-    """
-    from ctranslate2.converters import TransformersConverter
-    from ctranslate2.converters import transformers as loaders
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
-
-    class MarianLoader(loaders.MarianMTLoader):
-        """CTranslate2's Marian loader, which assumes ``<pad>`` is the last vocabulary entry (as in
-        every published opus-mt model) and drops it; this one only drops it when it is last."""
-
-        def __call__(self, model, tokenizer):  # noqa: ANN001, ANN204
-            vocabulary = loaders.ModelLoader.get_vocabulary(self, model, tokenizer)
-            self.pad_last = vocabulary[-1] == tokenizer.pad_token
-            return super().__call__(model, tokenizer)
-
-        def get_vocabulary(self, model, tokenizer):  # noqa: ANN001, ANN201
-            tokens = loaders.ModelLoader.get_vocabulary(self, model, tokenizer)
-            return tokens[:-1] if self.pad_last else tokens
-
-        def _remove_pad_weights(self, spec):  # noqa: ANN001, ANN202
-            if self.pad_last:
-                super()._remove_pad_weights(spec)
-
-    vocabulary_map = output.with_name(output.name + ".vmap")
-    vocabulary_map.write_text("\t" + " ".join(MarianPieces(directory).target_vocabulary()) + "\n", encoding="utf-8")
-    registered = loaders._MODEL_LOADERS.get("MarianConfig")
-    loaders._MODEL_LOADERS["MarianConfig"] = MarianLoader()
-    try:
-        TransformersConverter(str(directory)).convert(str(output), vmap=str(vocabulary_map), quantization=quantization,
-                                                      force=True)
-    finally:
-        loaders._MODEL_LOADERS["MarianConfig"] = registered
-        vocabulary_map.unlink(missing_ok=True)
-
 
 # --- the engine -----------------------------------------------------------------------------------
 
@@ -309,6 +123,8 @@ class CTranslate2Engine:
         except (OSError, ValueError, RuntimeError) as error:
             raise ModelError(f"cannot read the tokenizer files in {self.location.directory}: {error}") from None
         self._translator: Any = None
+        # Batches decoded side by side (module doc); a GPU runs one at a time.
+        self.workers = max(1, settings.threads or default_threads()) if self.device == "cpu" else 1
 
     @property
     def identity(self) -> str:
@@ -323,7 +139,7 @@ class CTranslate2Engine:
             try:
                 self._translator = ctranslate2.Translator(
                     str(path), device=self.device, device_index=self.device_index, compute_type=self.compute_type,
-                    intra_threads=self.settings.threads or 0, inter_threads=1)
+                    inter_threads=self.workers, intra_threads=1 if self.device == "cpu" else 0)
             except (RuntimeError, ValueError) as error:
                 raise ModelError(f"CTranslate2 cannot load {path}: {error}; `zhen cache clear` removes it "
                                  f"so that it is converted again.") from None
@@ -338,20 +154,32 @@ class CTranslate2Engine:
 
     def translate(self, requests: Sequence[TranslationRequest],
                   on_progress: ProgressCallback | None = None) -> list[TranslationResult]:
+        return collect_batches(len(requests), self.translate_batches(requests), on_progress)
+
+    def translate_batches(self, requests: Sequence[TranslationRequest]) -> Iterator[BatchResults]:
+        """Length-sorted batches, ``workers`` at a time, each handed back as soon as it is done."""
+        if not requests:
+            return
         sources = [self.pieces.source_pieces(request.source) for request in requests]
-        results: list[TranslationResult | None] = [None] * len(requests)
-        lengths = [len(source) for source in sources]
-        hard = self.decoding.constraints == "hard"
-        for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.batch_tokens):
-            rows = [self._row(requests[index], sources[index]) for index in batch]
-            self._decode(rows, attention=hard and any(row.required for row in rows))
-            if self.decoding.constraints != "off":
-                self._enforce([row for row in rows if row.required or row.avoid])
-            for index, row in zip(batch, rows):
-                results[index] = TranslationResult(self.pieces.detokenize(row.tokens), row.score)
-            if on_progress:
-                on_progress(len(batch))
-        return [result for result in results if result is not None]
+        # Small enough that every worker gets a batch, when there are enough segments for that.
+        batch_size = min(self.decoding.batch_size, math.ceil(len(requests) / self.workers))
+        batches = batches_by_length([len(source) for source in sources], batch_size, self.decoding.batch_tokens)
+        self.translator  # noqa: B018 - load (and convert) once, before the workers need it
+        pool = ThreadPoolExecutor(self.workers, thread_name_prefix="zhen-ct2")
+        try:
+            running = [pool.submit(self._translate_rows, [self._row(requests[i], sources[i]) for i in batch])
+                       for batch in batches]
+            finished = {future: batch for future, batch in zip(running, batches)}
+            for future in as_completed(running):
+                yield list(zip(finished[future], future.result()))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _translate_rows(self, rows: list[_Row]) -> list[TranslationResult]:
+        self._decode(rows, attention=self.decoding.constraints == "hard" and any(row.required for row in rows))
+        if self.decoding.constraints != "off":
+            self._enforce([row for row in rows if row.required or row.avoid])
+        return [TranslationResult(self.pieces.detokenize(row.tokens), row.score) for row in rows]
 
     def _row(self, request: TranslationRequest, source: list[str]) -> _Row:
         """A segment's pieces and demands. Its length budget is the transformers engine's without the

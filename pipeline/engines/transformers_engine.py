@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pipeline.engines.base import (
+    BatchResults,
     EngineSettings,
     ProgressCallback,
     TranslationRequest,
     TranslationResult,
     batches_by_length,
+    collect_batches,
 )
 from pipeline.engines.constraints import (
     GlossaryLogitsProcessor,
@@ -78,15 +80,13 @@ class TransformersEngine:
 
     def translate(self, requests: Sequence[TranslationRequest],
                   on_progress: ProgressCallback | None = None) -> list[TranslationResult]:
+        return collect_batches(len(requests), self.translate_batches(requests), on_progress)
+
+    def translate_batches(self, requests: Sequence[TranslationRequest]) -> Iterator[BatchResults]:
         lengths = self.count_tokens([request.source for request in requests])
-        results: list[TranslationResult | None] = [None] * len(requests)
         for batch in batches_by_length(lengths, self.decoding.batch_size, self.decoding.batch_tokens):
             translated = self._translate_batch([requests[i] for i in batch], [lengths[i] for i in batch])
-            for index, result in zip(batch, translated):
-                results[index] = result
-            if on_progress:
-                on_progress(len(batch))
-        return [result for result in results if result is not None]
+            yield list(zip(batch, translated))
 
     def _budget(self, source_tokens: int) -> int:
         return int(self.decoding.length_ratio * source_tokens) + self.decoding.length_slack
