@@ -316,3 +316,39 @@ def test_seed_article_terms_all_enforced(tiny_model: Path, tmp_path: Path) -> No
     avoided = {phrase for entry in load_glossary(REPO / "glossary").entries for phrase in entry.avoid}
     english = " ".join(paragraph["target"] for paragraph in data["paragraphs"])
     assert all(count_rendering(english, phrase) == 0 for phrase in avoided)
+
+
+def test_batches_run_side_by_side_on_the_cpu(tiny_model: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHEN_CACHE_DIR", str(tmp_path))
+    engine = load_engine("ctranslate2", EngineSettings(model=str(tiny_model), device="cpu", threads=3,
+                                                       decoding=DecodingOptions(batch_size=16)))
+    assert engine.workers == 3 and engine.translator.num_translators == 3
+    requests = [TranslationRequest(f"第{n}个项目在{n + 2}个国家落地。") for n in range(7)]
+    batches = list(engine.translate_batches(requests))
+    assert len(batches) == 3  # fewer segments than a full batch are still shared among the workers
+    indices = sorted(index for batch in batches for index, _ in batch)
+    assert indices == list(range(7))
+    by_index = {index: result.text for batch in batches for index, result in batch}
+    assert [result.text for result in engine.translate(requests)] == [by_index[i] for i in range(7)]
+
+
+def test_both_engines_choose_among_the_same_target_pieces(tiny_model: Path) -> None:
+    import torch
+
+    from pipeline.engines.marian_pieces import MarianPieces
+    from pipeline.engines.transformers_engine import TargetSideProjection
+
+    reference = load_engine("transformers", EngineSettings(model=str(tiny_model), device="cpu"))
+    head = reference.model.lm_head
+    assert isinstance(head, TargetSideProjection)
+    pieces = MarianPieces(tiny_model)
+    assert head.allowed.tolist() == sorted(pieces.vocab[piece] for piece in pieces.target_vocabulary())
+    hidden = torch.randn(2, 3, reference.model.config.d_model)
+    logits = head(hidden)
+    full = hidden @ reference.model.get_input_embeddings().weight.T  # the tied, unrestricted projection
+    allowed = head.allowed
+    assert torch.allclose(logits[..., allowed], full[..., allowed], atol=1e-5)
+    others = torch.ones(logits.shape[-1], dtype=torch.bool)
+    others[allowed] = False
+    assert others.any() and torch.isneginf(logits[..., others]).all()
