@@ -3,8 +3,8 @@
     python benchmarks/bench_translate.py --table          # the whole article, 2 interleaved repetitions
     python benchmarks/bench_translate.py --repeats 1 --segments 24
 
-On 2 CPU threads a repetition takes about 5½ minutes (the naive script 3½ of them), so the default
-run takes some 12 minutes and ``--repeats 3`` some 17.
+On 2 CPU threads a repetition takes about 4 minutes (the naive script 2¾ of them), so the default
+run takes some 8 minutes and ``--repeats 3`` some 12.
 
 The model has random weights and opus-mt-zh-en's exact dimensions (vocabulary 65,001; d_model 512;
 6 encoder and 6 decoder layers; 8 heads; FFN 2,048; tied embeddings), built with

@@ -52,6 +52,44 @@ def glossary_renderings() -> list[str]:
     return [line for line in lines if line.strip()]
 
 
+TEST_GLOSSARY = """\
+name: test
+version: "1"
+domain: belt and road
+entries:
+  - zh: 硬联通
+    en: physical connectivity
+    source: test
+  - zh: 软联通
+    en: institutional connectivity
+    source: test
+  - zh: 心联通
+    en: people-to-people connectivity
+    source: test
+  - zh: 小而美
+    en: small yet smart
+    avoid: [small and beautiful]
+    source: test
+  - zh: 一带一路
+    en: Belt and Road
+    avoid: [One Belt One Road]
+    source: test
+  - zh: 高质量共建“一带一路”
+    en: high-quality Belt and Road cooperation
+    source: test
+  - zh: 鲁班工坊
+    en: Luban Workshop
+    source: test
+"""
+
+
+@pytest.fixture()
+def glossary_file(tmp_path: Path) -> Path:
+    path = tmp_path / "test.yaml"
+    path.write_text(TEST_GLOSSARY, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight MarianMT folder laid out like opus-mt-zh-en, with real tokenizers."""

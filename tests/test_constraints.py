@@ -14,48 +14,12 @@ from pipeline.engines.base import (
 )
 from pipeline.engines.constraints import count_rendering, replace_avoided
 
-TEST_GLOSSARY = """\
-name: test
-version: "1"
-domain: belt and road
-entries:
-  - zh: 硬联通
-    en: physical connectivity
-    source: test
-  - zh: 软联通
-    en: institutional connectivity
-    source: test
-  - zh: 心联通
-    en: people-to-people connectivity
-    source: test
-  - zh: 小而美
-    en: small yet smart
-    avoid: [small and beautiful]
-    source: test
-  - zh: 一带一路
-    en: Belt and Road
-    avoid: [One Belt One Road]
-    source: test
-  - zh: 高质量共建“一带一路”
-    en: high-quality Belt and Road cooperation
-    source: test
-  - zh: 鲁班工坊
-    en: Luban Workshop
-    source: test
-"""
 
 
 @pytest.fixture(scope="module")
 def engine(tiny_model: Path):
     return load_engine("transformers", EngineSettings(model=str(tiny_model), device="cpu",
                                                       decoding=DecodingOptions(beams=4, batch_size=4)))
-
-
-@pytest.fixture()
-def glossary_file(tmp_path: Path) -> Path:
-    path = tmp_path / "test.yaml"
-    path.write_text(TEST_GLOSSARY, encoding="utf-8")
-    return path
 
 
 def run_translate(path: Path, out: Path, model: Path, glossary: Path, *extra: str) -> dict:

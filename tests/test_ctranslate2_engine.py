@@ -21,32 +21,6 @@ from pipeline.engines.base import (  # noqa: E402
 from pipeline.engines.constraints import count_rendering  # noqa: E402
 from pipeline.errors import ModelError  # noqa: E402
 
-GLOSSARY = """\
-name: test
-version: "1"
-domain: belt and road
-entries:
-  - zh: 硬联通
-    en: physical connectivity
-    source: test
-  - zh: 软联通
-    en: institutional connectivity
-    source: test
-  - zh: 心联通
-    en: people-to-people connectivity
-    source: test
-  - zh: 小而美
-    en: small yet smart
-    avoid: [small and beautiful]
-    source: test
-  - zh: 一带一路
-    en: Belt and Road
-    avoid: [One Belt One Road]
-    source: test
-  - zh: 鲁班工坊
-    en: Luban Workshop
-    source: test
-"""
 
 
 def settings(model: Path, **decoding: object) -> EngineSettings:
@@ -58,13 +32,6 @@ def settings(model: Path, **decoding: object) -> EngineSettings:
 def engine(tiny_model: Path):
     # Loaded lazily: the model is converted on the first translate(), into the test's cache folder.
     return load_engine("ctranslate2", settings(tiny_model))
-
-
-@pytest.fixture()
-def glossary_file(tmp_path: Path) -> Path:
-    path = tmp_path / "test.yaml"
-    path.write_text(GLOSSARY, encoding="utf-8")
-    return path
 
 
 def translate_json(path: Path, out: Path, model: Path, engine: str, *extra: str) -> dict:
