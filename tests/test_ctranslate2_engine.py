@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import re
@@ -319,3 +320,6 @@ def test_both_engines_choose_among_the_same_target_pieces(tiny_model: Path) -> N
     others = torch.ones(logits.shape[-1], dtype=torch.bool)
     others[allowed] = False
     assert others.any() and torch.isneginf(logits[..., others]).all()
+    # Rows of one batch end at different lengths: the padding after the shorter one is not scored.
+    results = reference.translate([TranslationRequest("鲁班工坊。"), TranslationRequest(SAMPLE_ZH[:120])])
+    assert all(result.score is not None and math.isfinite(result.score) for result in results)

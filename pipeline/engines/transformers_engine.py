@@ -189,7 +189,8 @@ class TransformersEngine:
         logits = self.model(**inputs, decoder_input_ids=decoder_input).logits
         log_probs = torch.log_softmax(logits.float(), dim=-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
         mask = labels != self.tokenizer.pad_token_id
-        totals = (log_probs * mask).sum(dim=-1)
+        # Padding scores -inf (it is outside the output layer), so it is left out rather than weighted by 0.
+        totals = log_probs.masked_fill(~mask, 0.0).sum(dim=-1)
         counts = mask.sum(dim=-1)
         return [float(total / count) if count else None for total, count in zip(totals, counts)]
 
