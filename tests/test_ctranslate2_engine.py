@@ -301,6 +301,14 @@ def test_batches_run_side_by_side_on_the_cpu(tiny_model: Path, tmp_path: Path,
     assert [result.text for result in engine.translate(requests)] == [by_index[i] for i in range(7)]
 
 
+def test_many_threads_are_shared_among_a_bounded_number_of_workers(tiny_model: Path) -> None:
+    from pipeline.engines.ctranslate2_engine import MAX_CPU_WORKERS
+
+    engine = load_engine("ctranslate2", EngineSettings(model=str(tiny_model), device="cpu",
+                                                       threads=2 * MAX_CPU_WORKERS + 1))
+    assert (engine.workers, engine.threads_per_worker) == (MAX_CPU_WORKERS, 2)
+
+
 def test_both_engines_choose_among_the_same_target_pieces(tiny_model: Path) -> None:
     import torch
 

@@ -5,10 +5,11 @@ fraction of a second, and it is only loaded when something is left to translate 
 by the translation memory never loads it). Tokenisation is opus-mt's own (``marian_pieces``).
 
 Parallelism. On the CPU the batches run side by side, one per worker (CTranslate2's
-``inter_threads``, one intra-op thread each, as many workers as ``--threads``), rather than one
-batch at a time on all threads: a decoding step of a few dozen hypotheses is too small to share out
-among threads, and on the 2-core machine of ``benchmarks/bench_translate.py`` two single-threaded
-workers decode the sample article in under half the time of one two-threaded one. Each batch is
+``inter_threads``: a worker per ``--threads`` up to ``MAX_CPU_WORKERS``, one intra-op thread each,
+more when there are more threads than workers), rather than one batch at a time on all threads: a
+decoding step of a few dozen hypotheses is too small to share out among threads, and on the 2-core
+machine of ``benchmarks/bench_translate.py`` two single-threaded workers decode the sample article
+in under half the time of one two-threaded one. Each batch is
 decoded and repaired in its own Python thread (CTranslate2 releases the GIL), and handed back as
 soon as it is done, so the translation memory stores it at once. On a GPU there is one worker.
 
@@ -53,6 +54,10 @@ from pipeline.engines.ctranslate2_model import converted_model, pick_compute_typ
 from pipeline.engines.marian_pieces import MarianPieces
 from pipeline.engines.model_files import locate_model
 from pipeline.errors import ModelError
+
+# Each worker keeps its own beam-search state (the model's weights are shared); beyond this many,
+# the cores left over go to the workers as intra-op threads instead.
+MAX_CPU_WORKERS = 8
 
 # --- the engine -----------------------------------------------------------------------------------
 
@@ -124,7 +129,9 @@ class CTranslate2Engine:
             raise ModelError(f"cannot read the tokenizer files in {self.location.directory}: {error}") from None
         self._translator: Any = None
         # Batches decoded side by side (module doc); a GPU runs one at a time.
-        self.workers = max(1, settings.threads or default_threads()) if self.device == "cpu" else 1
+        threads = max(1, settings.threads or default_threads())
+        self.workers = min(threads, MAX_CPU_WORKERS) if self.device == "cpu" else 1
+        self.threads_per_worker = threads // self.workers if self.device == "cpu" else 0  # 0: CTranslate2 decides
 
     @property
     def identity(self) -> str:
@@ -139,7 +146,7 @@ class CTranslate2Engine:
             try:
                 self._translator = ctranslate2.Translator(
                     str(path), device=self.device, device_index=self.device_index, compute_type=self.compute_type,
-                    inter_threads=self.workers, intra_threads=1 if self.device == "cpu" else 0)
+                    inter_threads=self.workers, intra_threads=self.threads_per_worker)
             except (RuntimeError, ValueError) as error:
                 raise ModelError(f"CTranslate2 cannot load {path}: {error}; `zhen cache clear` removes it "
                                  f"so that it is converted again.") from None
