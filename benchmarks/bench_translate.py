@@ -12,8 +12,8 @@ The model has random weights and opus-mt-zh-en's exact dimensions (vocabulary 65
 Its output is not a translation, but every matrix product is the real model's. Like opus-mt-zh-en
 (SentencePiece 32k + 32k), half of the vocabulary is English: the English SentencePiece model is
 trained to 32,000 pieces on the English lines plus synthetic words, and the rest of the 65,001
-entries are Chinese pieces and fillers the model never writes. (The CTranslate2 engine restricts its
-output layer to the English half; with a small English vocabulary that would flatter it.)
+entries are Chinese pieces and fillers the model never writes. (Both engines restrict their output
+layer to the English half; with a small English vocabulary that would flatter them.)
 
 Same work for every system. A random model ends sentences at random, so the benchmark model's output
 bias on ``</s>``, ``<unk>`` and ``<pad>`` is -10⁴: no system can end a segment before its length

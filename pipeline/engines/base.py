@@ -10,8 +10,8 @@ import importlib
 import importlib.util
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Protocol
 
 ConstraintMode = Literal["hard", "soft", "off"]
@@ -61,6 +61,10 @@ class DecodingOptions:
     # New-token budget per segment: ratio × source tokens + slack, plus the glossary renderings.
     length_ratio: float = 2.0
     length_slack: int = 10
+
+    def length_budget(self, source_tokens: int) -> int:
+        """The most new tokens a segment of ``source_tokens`` may get (before any glossary room)."""
+        return int(self.length_ratio * source_tokens) + self.length_slack
 
     @property
     def batch_tokens(self) -> int:

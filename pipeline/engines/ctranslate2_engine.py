@@ -9,9 +9,9 @@ Parallelism. On the CPU the batches run side by side, one per worker (CTranslate
 more when there are more threads than workers), rather than one batch at a time on all threads: a
 decoding step of a few dozen hypotheses is too small to share out among threads, and on the 2-core
 machine of ``benchmarks/bench_translate.py`` two single-threaded workers decode the sample article
-in under half the time of one two-threaded one. Each batch is
-decoded and repaired in its own Python thread (CTranslate2 releases the GIL), and handed back as
-soon as it is done, so the translation memory stores it at once. On a GPU there is one worker.
+in under half the time of one two-threaded one. Each batch is decoded and repaired in its own
+Python thread (CTranslate2 releases the GIL), and handed back as soon as it is done, so the
+translation memory stores it at once. On a GPU there is one worker.
 
 Glossary constraints (``--constraints``). CTranslate2 has no hook into its beam search, so the
 glossary is applied around it:
@@ -174,11 +174,10 @@ class CTranslate2Engine:
         self.translator  # noqa: B018 - load (and convert) once, before the workers need it
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="zhen-ct2")
         try:
-            running = [pool.submit(self._translate_rows, [self._row(requests[i], sources[i]) for i in batch])
-                       for batch in batches]
-            finished = {future: batch for future, batch in zip(running, batches)}
+            running = {pool.submit(self._translate_rows, [self._row(requests[i], sources[i]) for i in batch]): batch
+                       for batch in batches}
             for future in as_completed(running):
-                yield list(zip(finished[future], future.result()))
+                yield list(zip(running[future], future.result()))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -191,7 +190,7 @@ class CTranslate2Engine:
     def _row(self, request: TranslationRequest, source: list[str]) -> _Row:
         """A segment's pieces and demands. Its length budget is the transformers engine's without the
         room that engine leaves for renderings: here they replace words instead of adding to them."""
-        budget = int(self.decoding.length_ratio * len(source)) + self.decoding.length_slack
+        budget = self.decoding.length_budget(len(source))
         if self.decoding.constraints == "off":
             return _Row(source, budget)
         required = []

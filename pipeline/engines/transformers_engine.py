@@ -56,7 +56,7 @@ def restrict_output_layer(model: Any, directory: Path) -> None:
     except (OSError, ValueError, RuntimeError, ModelError):
         return  # no shared vocabulary with target.spm beside it: keep the full projection
     allowed = sorted({pieces.vocab[piece] for piece in pieces.target_vocabulary() if piece in pieces.vocab})
-    if not allowed or len(allowed) >= head.out_features * 0.9:
+    if not allowed or len(allowed) >= head.out_features * 0.9:  # too little saved to pay for the scatter
         return
     model.lm_head = TargetSideProjection(head, allowed)
 
@@ -128,16 +128,13 @@ class TransformersEngine:
             translated = self._translate_batch([requests[i] for i in batch], [lengths[i] for i in batch])
             yield list(zip(batch, translated))
 
-    def _budget(self, source_tokens: int) -> int:
-        return int(self.decoding.length_ratio * source_tokens) + self.decoding.length_slack
-
     def _translate_batch(self, requests: list[TranslationRequest], lengths: list[int]) -> list[TranslationResult]:
         from transformers import LogitsProcessorList
 
         beams = self.decoding.beams
         mode = self.decoding.constraints
         rows = [encode_constraints(request if mode != "off" else TranslationRequest(request.source),
-                                   self.encode_target, self._budget(length), self._unknown_id)
+                                   self.encode_target, self.decoding.length_budget(length), self._unknown_id)
                 for request, length in zip(requests, lengths)]
         generation: dict = {"num_beams": beams, "max_new_tokens": max(row.budget for row in rows) + 1}
         if mode == "hard":
