@@ -27,13 +27,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the test-model builder lives in tests/support
 
 from pipeline.engines.base import DecodingOptions, EngineSettings, load_engine  # noqa: E402
-from pipeline.engines.constraints import count_rendering  # noqa: E402
-from pipeline.engines.scratch_model import OPUS_MT_ZH_EN_DIMENSIONS, build_scratch_marian  # noqa: E402
-from pipeline.glossary import load_glossary  # noqa: E402
-from pipeline.ingest import read_document  # noqa: E402
-from pipeline.run import RunContext, RunSettings, translate_document  # noqa: E402
+from pipeline.glossary.load import load_glossary  # noqa: E402
+from pipeline.glossary.match import count_rendering  # noqa: E402
+from support.scratch_model import OPUS_MT_ZH_EN_DIMENSIONS, build_scratch_marian  # noqa: E402
+from pipeline.ingest.text import read_document  # noqa: E402
+from pipeline.run import TRANSLATE_STAGES, RunContext, RunSettings, run_stages  # noqa: E402
 from pipeline.terms import term_counts  # noqa: E402
 
 
@@ -53,7 +54,7 @@ def run_once(mode: str, engine, glossary, article: Path) -> dict:
     document = read_document(article)
     context = RunContext(settings, glossary, engine)
     started = time.perf_counter()
-    translate_document(document, context)
+    run_stages(document, context, TRANSLATE_STAGES)
     total = time.perf_counter() - started
     english = " ".join(paragraph.target for paragraph in document.paragraphs)
     avoided = sum(count_rendering(english, phrase) for entry in glossary.entries for phrase in entry.avoid)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import glossary_check  # noqa: E402
-from pipeline.glossary import load_glossary  # noqa: E402
+from pipeline.glossary import check as glossary_check  # noqa: E402
+from pipeline.glossary.load import load_glossary  # noqa: E402
 
 ALPHABET = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
             "能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.glossary import Glossary, GlossaryEntry  # noqa: E402
+from pipeline.glossary.model import Glossary, GlossaryEntry  # noqa: E402
 
 # A few hundred frequent characters of news Chinese, plus some Traditional forms.
 ALPHABET = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"

@@ -8,7 +8,7 @@ run takes some 8 minutes and ``--repeats 3`` some 12.
 
 The model has random weights and opus-mt-zh-en's exact dimensions (vocabulary 65,001; d_model 512;
 6 encoder and 6 decoder layers; 8 heads; FFN 2,048; tied embeddings), built with
-``pipeline.engines.scratch_model`` and SentencePiece models trained on the article and some English.
+``tests/support/scratch_model.py`` and SentencePiece models trained on the article and some English.
 Its output is not a translation, but every matrix product is the real model's. Like opus-mt-zh-en
 (SentencePiece 32k + 32k), half of the vocabulary is English: the English SentencePiece model is
 trained to 32,000 pieces on the English lines plus synthetic words, and the rest of the 65,001
@@ -78,6 +78,7 @@ sys.exit(main(sys.argv[1:]))
 """
 ENGLISH_PIECES = 32_000  # opus-mt-zh-en's target.spm
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the test-model builder lives in tests/support
 
 ENGLISH = [
     "The Belt and Road Initiative promotes connectivity and cooperation among partner countries.",
@@ -127,11 +128,11 @@ def build_model(directory: Path) -> Path:
     import torch
     from transformers import MarianMTModel
 
-    from pipeline.engines.scratch_model import OPUS_MT_ZH_EN_DIMENSIONS, build_scratch_marian
+    from support.scratch_model import OPUS_MT_ZH_EN_DIMENSIONS, build_scratch_marian
 
     english = list(ENGLISH)
     if GLOSSARY.is_dir():
-        from pipeline.glossary import load_glossary
+        from pipeline.glossary.load import load_glossary
 
         entries = load_glossary(GLOSSARY).entries
         english += [entry.en for entry in entries] + [phrase for entry in entries for phrase in entry.avoid]
@@ -172,14 +173,15 @@ def planned_work(model: Path, article: Path) -> tuple[list[str], int]:
     """The segment parts zhen sends to the engine and the target tokens it will write for them."""
     from pipeline.engines.base import DecodingOptions, EngineSettings
     from pipeline.engines.ctranslate2_engine import CTranslate2Engine
-    from pipeline.glossary import Glossary
-    from pipeline.run import RunContext, RunSettings, read_input, stage_layout, stage_match_terms, stage_segment
+    from pipeline.glossary.model import Glossary
+    from pipeline.ingest.text import read_document
+    from pipeline.run import RunContext, RunSettings, stage_layout, stage_match_terms, stage_segment
     from pipeline.terms import part_requests
 
     decoding = DecodingOptions(length_ratio=LENGTH_RATIO, length_slack=LENGTH_SLACK)
     engine = CTranslate2Engine(EngineSettings(model=str(model), device="cpu", decoding=decoding))
     context = RunContext(RunSettings(), Glossary.empty(), engine)
-    document = read_input(article, context.settings)
+    document = read_document(article)
     for stage in (stage_layout, stage_match_terms, stage_segment):
         stage(document, context)
     requests = [request for segment in document.segments for request in part_requests(segment)

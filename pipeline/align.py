@@ -11,18 +11,14 @@ carry the English, so the same QA and exports serve a human translation as a mac
 
 from __future__ import annotations
 
-import hashlib
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import regex
 
 from pipeline.document import Document, Flag, Paragraph, Segment
-from pipeline.glossary import Glossary
+from pipeline.glossary.model import Glossary
 from pipeline.qa.checks import expected_length
 from pipeline.qa.numbers import english_quantities, source_quantities
 from pipeline.segment import split_sentences
@@ -249,88 +245,3 @@ def alignment_record(document: Document, alignment: Alignment) -> list[dict[str,
     paragraphs = [paragraph for paragraph in document.paragraphs if paragraph.translatable]
     return [{"source": [paragraphs[index].id for index in sources], "english": [index + 1 for index in targets]}
             for sources, targets in alignment]
-
-# --- the job behind ``zhen align`` ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AlignSettings:
-    encoding: str | None = None  # of the Chinese file; the English is read as UTF-8 (BOM-aware)
-    repair_layout: bool = True
-    qa_checks: frozenset[str] | None = None  # None runs every QA check
-    force: bool = False  # overwrite a workbook holding reviewer edits (after a backup)
-    command: str = ""
-
-
-def read_english(path: Path) -> list[str]:
-    """The English file's paragraphs (blank-line separated; hard-wrapped lines joined)."""
-    from pipeline.ingest import read_document, split_blocks
-
-    text = read_document(path).text
-    return [block.text for block in split_blocks(text) if block.kind not in ("code", "table") and block.text.strip()]
-
-
-def align_files(source: Path, english: Path, out: Path, glossary: Glossary | None = None,
-                settings: AlignSettings = AlignSettings()) -> tuple[Document, list[Path]]:
-    """Align ``source`` (Chinese) with ``english``, check the English and write the four outputs."""
-    from pipeline.errors import InputError
-    from pipeline.glossary import has_han
-    from pipeline.ingest import read_document, split_blocks
-    from pipeline.layout import classify_blocks
-    from pipeline.layout_repair import repair_layout
-    from pipeline.postprocess import assemble_paragraph
-    from pipeline.qa import run_checks
-    from pipeline.terms import assign_hits, match_paragraph, verify_terms
-    from pipeline.translate_job import export_document, guard_reviewed_work, output_paths, prepare_output_folder
-
-    glossary = glossary or Glossary.empty()
-    document = read_document(Path(source), settings.encoding)
-    if not has_han(document.text):
-        raise InputError(f"{source}: has no Chinese text; give the Chinese document first, then its English translation.")
-    paragraphs = read_english(Path(english))
-    if not paragraphs:
-        raise InputError(f"{english}: the file is empty (or only whitespace); there is no English to align.")
-    document.paragraphs = classify_blocks(split_blocks(document.text))
-    if settings.repair_layout:
-        repair_layout(document, glossary)
-    alignment = align_document(document, paragraphs, glossary)
-    for paragraph in document.paragraphs:
-        matches = match_paragraph(glossary, paragraph)
-        offset = 0
-        for segment in paragraph.segments:
-            assign_hits(segment, offset, matches)
-            verify_terms(segment, repair=False)  # a person's translation is flagged, never rewritten
-            offset += len(segment.source)
-        assemble_paragraph(paragraph)
-    run_checks(document, glossary, settings.qa_checks)
-    document.metadata.update(_metadata(document, Path(english), glossary, settings, alignment))
-    prepare_output_folder(Path(out))
-    targets = output_paths(Path(out), document.name)
-    guard_reviewed_work(targets["xlsx"], settings.force)
-    return document, export_document(document, targets, glossary)
-
-
-def _metadata(document: Document, english: Path, glossary: Glossary, settings: AlignSettings,
-              alignment: Alignment) -> dict[str, Any]:
-    from pipeline import __version__
-    from pipeline.run import run_date
-    from pipeline.terms import term_counts
-
-    from pipeline.run import flag_counts
-
-    flags = flag_counts(document)
-    return {
-        "source_file": str(document.path),
-        "source_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
-        "encoding": document.encoding,
-        "model": "", "model_identity": "", "engine": "aligned translation", "device": "",
-        "settings": {"english_file": str(english), "english_sha256": hashlib.sha256(english.read_bytes()).hexdigest(),
-                     "repair_layout": settings.repair_layout},
-        "glossary": {"name": glossary.name, "version": glossary.version, "sha256": glossary.digest,
-                     "entries": len(glossary.entries)},
-        "date": run_date(),
-        "zhen_version": __version__,
-        "command": settings.command or " ".join(sys.argv),
-        "counts": {"paragraphs": len(document.paragraphs), "segments": len(document.segments),
-                   "terms": term_counts(document.segments), "flags": dict(flags)},
-        "alignment": alignment_record(document, alignment),
-    }

@@ -1,9 +1,9 @@
 """Translation memory: a SQLite store of finished translations, so no sentence is translated twice.
 
 A translation is filed under a key made of everything that decides its text: the normalised
-source, the engine and the model's identity (id and revision, or a content hash of a local
-folder, plus the engine's numeric precision), the decoding options that change the output, the
-zhen version, and the glossary renderings the segment must contain or avoid. A rerun, or a
+source, the engine and the model's identity (id and revision, or a hash of a local folder's file
+names, sizes and times, plus the engine's numeric precision), the decoding options that change the
+output, the zhen version, and the glossary renderings the segment must contain or avoid. A rerun, or a
 document that repeats a sentence, reads the stored text instead of running the model; editing a
 glossary entry changes the key of exactly the segments it applies to.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import time
@@ -33,9 +32,10 @@ from pipeline.engines.base import (
     TranslationRequest,
     TranslationResult,
 )
+from pipeline.cache_dir import cache_directory
 from pipeline.errors import PipelineError
+from pipeline import __version__
 
-APPLICATION = "zhen"
 MEMORY_FILE = "memory.sqlite3"
 BUSY_TIMEOUT_MS = 60_000  # how long a writer waits for another process's transaction
 
@@ -50,19 +50,6 @@ CREATE TABLE IF NOT EXISTS translations (
     created REAL NOT NULL
 )
 """
-
-
-def cache_directory() -> Path:
-    """zhen's user cache folder: ``$ZHEN_CACHE_DIR`` when set, else the platform's user cache dir.
-
-    Nothing is created here; callers create what they write.
-    """
-    configured = os.environ.get("ZHEN_CACHE_DIR", "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APPLICATION, appauthor=False))
 
 
 def memory_path() -> Path:
@@ -83,8 +70,6 @@ def request_key(request: TranslationRequest, context: str) -> str:
 
 
 def memory_context(engine_name: str, identity: str, decoding: DecodingOptions) -> str:
-    from pipeline import __version__
-
     return f"zhen {__version__}|{engine_name}|{identity}|{decoding.cache_key()}"
 
 

@@ -1,8 +1,13 @@
-"""One run of the pipeline: the ordered stages that take an input file to its outputs.
+"""One run of the pipeline: the settings, the ordered stages, and the runner that drives them.
 
-``ingest → layout → match terms → segment → translate → post-process → verify terms → QA``, then
-export. Each stage is a plain function ``(document, context) -> None`` that enriches the document
-in place; ``disable=`` switches stages off by name.
+A stage is a plain function ``(document, context) -> None`` that enriches the document in place.
+``zhen translate`` and ``zhen align`` are two lists over the same stages:
+
+- translate: ``layout → match terms → segment → translate → post-process → verify terms → assemble → QA``
+- align: ``layout → match terms → align → verify terms (flag only) → assemble → QA``
+
+``RunSettings.disable`` switches stages off by name; the runner records each stage's time and the
+run's metadata (what was run, on what, with which glossary, and the counts).
 """
 
 from __future__ import annotations
@@ -18,9 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.document import Document, Segment
-from pipeline.engines.base import EngineSettings, TranslationEngine, TranslationRequest, TranslationResult
-from pipeline.glossary import Glossary, TermMatch
+from pipeline.align import Alignment, align_document, alignment_record
+from pipeline.document import Document
+from pipeline.engines.base import EngineSettings, TranslationEngine
+from pipeline.glossary.match import TermMatch
+from pipeline.glossary.model import Glossary
+from pipeline.ingest.text import split_blocks
+from pipeline.layout.classify import classify_blocks
+from pipeline.layout.repair import repair_layout
+from pipeline.postprocess import assemble_paragraph, finish_segment
+from pipeline.qa import run_checks
+from pipeline.segment import segment_paragraph
+from pipeline.terms import assign_hits, match_paragraph, term_counts, verify_terms
+from pipeline.translate import translate_segments
 
 Stage = Callable[[Document, "RunContext"], None]
 
@@ -32,6 +47,7 @@ class RunSettings:
     max_segment_tokens: int = 200
     encoding: str | None = None
     repair_layout: bool = True
+    repair_terms: bool = True  # replace avoided renderings; off where the English is a person's
     use_cache: bool = True
     disable: tuple[str, ...] = ()
     command: str = ""
@@ -42,155 +58,100 @@ class RunSettings:
 class RunContext:
     settings: RunSettings
     glossary: Glossary
-    engine: TranslationEngine
+    engine: TranslationEngine | None = None  # None when aligning a person's translation
     progress: Any = None  # a tqdm-like object with update(n), or None
-    matches: dict[str, list[TermMatch]] = field(default_factory=dict)  # paragraph id → matches
+    matches: dict[str, list[TermMatch[Any]]] = field(default_factory=dict)  # paragraph id → matches
     memory: Any = None  # a translation memory with lookup/store, when caching is on
+    english: Sequence[str] = ()  # the English paragraphs to align, for the align stages
+    english_file: Path | None = None
+    alignment: Alignment | None = None  # set by the align stage
 
 
 # --- stages ---------------------------------------------------------------------------------------
 
 def stage_layout(document: Document, context: RunContext) -> None:
-    from pipeline.ingest import split_blocks
-    from pipeline.layout import classify_blocks
-
     document.paragraphs = classify_blocks(split_blocks(document.text))
     if context.settings.repair_layout:
-        from pipeline.layout_repair import repair_layout
-
         repair_layout(document, context.glossary)
 
 
 def stage_match_terms(document: Document, context: RunContext) -> None:
-    from pipeline.terms import match_paragraph
-
     context.matches = {paragraph.id: match_paragraph(context.glossary, paragraph) for paragraph in document.paragraphs}
 
 
 def stage_segment(document: Document, context: RunContext) -> None:
-    from pipeline.segment import split_long_sentence, split_sentences
-    from pipeline.terms import assign_hits
-
+    assert context.engine is not None, "segmenting counts tokens with the engine's tokenizer"
     for paragraph in document.paragraphs:
-        if not paragraph.translatable:
-            paragraph.segments = []
-            continue
-        matches = context.matches.get(paragraph.id, [])
-        offset = 0
-        segments: list[Segment] = []
-        for sentence in split_sentences(paragraph.source):
-            protected = [(m.start - offset, m.end - offset) for m in matches
-                         if offset <= m.start and m.end <= offset + len(sentence)]
-            segment = Segment(id=f"{paragraph.id}.s{len(segments) + 1}", source=sentence)
-            segment.parts = split_long_sentence(sentence, context.engine.count_tokens,
-                                                context.settings.max_segment_tokens, protected)
-            assign_hits(segment, offset, matches)
-            segments.append(segment)
-            offset += len(sentence)
-        paragraph.segments = segments
+        segment_paragraph(paragraph, context.matches.get(paragraph.id, []), context.engine.count_tokens,
+                          context.settings.max_segment_tokens)
 
 
 def stage_translate(document: Document, context: RunContext) -> None:
-    from pipeline.terms import part_requests
-
-    requests: list[TranslationRequest] = []
-    owners: list[tuple[Segment, int]] = []
-    for segment in document.segments:
-        segment.part_targets = [""] * len(segment.parts)
-        for index, request in enumerate(part_requests(segment)):
-            if request.source.strip():
-                requests.append(request)
-                owners.append((segment, index))
-    results = translate_unique(requests, context)
-    scores: dict[str, list[float]] = {}
-    for (segment, index), result in zip(owners, results):
-        segment.part_targets[index] = result.text
-        if result.score is not None:
-            scores.setdefault(segment.id, []).append(result.score)
-        segment.cached = segment.cached or getattr(result, "cached", False)
-    for segment in document.segments:
-        if segment.id in scores:
-            segment.score = sum(scores[segment.id]) / len(scores[segment.id])
+    assert context.engine is not None
+    translate_segments(document.segments, context.engine, context.memory, context.progress)
 
 
-def translate_unique(requests: Sequence[TranslationRequest], context: RunContext) -> list[TranslationResult]:
-    """Translate each distinct request once, consulting the translation memory when there is one.
-
-    Progress counts requests: those answered by the memory or by an earlier identical request are
-    reported as they are known, the rest as the engine finishes each batch.
-    """
-    unique = list(dict.fromkeys(requests))
-    known: dict[TranslationRequest, TranslationResult] = {}
-    reported = 0
-
-    def on_progress(count: int) -> None:
-        nonlocal reported
-        reported += count
-        if context.progress is not None:
-            context.progress.update(count)
-
-    if context.memory is not None:
-        known = context.memory.lookup(unique)
-        on_progress(sum(1 for request in requests if request in known))
-    todo = [request for request in unique if request not in known]
-    if todo:
-        if context.memory is not None:
-            known.update(context.memory.translate_and_store(context.engine, todo, on_progress))
-        else:
-            known.update(zip(todo, context.engine.translate(todo, on_progress)))
-    on_progress(len(requests) - reported)
-    return [known[request] for request in requests]
+def stage_align(document: Document, context: RunContext) -> None:
+    context.alignment = align_document(document, context.english, context.glossary)
+    for paragraph in document.paragraphs:
+        offset = 0
+        for segment in paragraph.segments:
+            assign_hits(segment, offset, context.matches.get(paragraph.id, []))
+            offset += len(segment.source)
 
 
 def stage_postprocess(document: Document, context: RunContext) -> None:
-    from pipeline.postprocess import finish_segment
-
-    for paragraph in document.paragraphs:
-        for segment in paragraph.segments:
-            finish_segment(segment)
+    for segment in document.segments:
+        finish_segment(segment)
 
 
 def stage_verify_terms(document: Document, context: RunContext) -> None:
-    from pipeline.postprocess import assemble_paragraph
-    from pipeline.terms import verify_terms
+    for segment in document.segments:
+        verify_terms(segment, repair=context.settings.repair_terms)
 
+
+def stage_assemble(document: Document, context: RunContext) -> None:
     for paragraph in document.paragraphs:
-        for segment in paragraph.segments:
-            verify_terms(segment)
         assemble_paragraph(paragraph)
 
 
 def stage_qa(document: Document, context: RunContext) -> None:
-    from pipeline.qa import run_checks
-
     run_checks(document, context.glossary, context.settings.qa_checks)
 
 
-STAGES: list[tuple[str, Stage]] = [
+TRANSLATE_STAGES: list[tuple[str, Stage]] = [
     ("layout", stage_layout),
     ("match_terms", stage_match_terms),
     ("segment", stage_segment),
     ("translate", stage_translate),
     ("postprocess", stage_postprocess),
     ("verify_terms", stage_verify_terms),
+    ("assemble", stage_assemble),
+    ("qa", stage_qa),
+]
+
+ALIGN_STAGES: list[tuple[str, Stage]] = [
+    ("layout", stage_layout),
+    ("match_terms", stage_match_terms),
+    ("align", stage_align),
+    ("verify_terms", stage_verify_terms),
+    ("assemble", stage_assemble),
     ("qa", stage_qa),
 ]
 
 
-def count_parts(document: Document) -> int:
-    return sum(1 for segment in document.segments for part in segment.parts if part.strip())
+# --- the runner -----------------------------------------------------------------------------------
 
-
-def translate_document(document: Document, context: RunContext,
-                       on_segmented: Callable[[Document], None] | None = None) -> Document:
-    """Run every enabled stage over ``document``; ``on_segmented`` sees it before translation starts."""
+def run_stages(document: Document, context: RunContext, stages: Sequence[tuple[str, Stage]],
+               before: dict[str, Callable[[Document], None]] | None = None) -> Document:
+    """Run every enabled stage over ``document``; ``before[name]`` sees the document before that stage."""
     started = time.perf_counter()
     stage_seconds: dict[str, float] = {}
-    for name, stage in STAGES:
+    for name, stage in stages:
         if name in context.settings.disable:
             continue
-        if name == "translate" and on_segmented is not None:
-            on_segmented(document)
+        if before and name in before:
+            before[name](document)
         stage_started = time.perf_counter()
         stage(document, context)
         stage_seconds[name] = round(time.perf_counter() - stage_started, 4)
@@ -216,27 +177,37 @@ def run_date() -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
-    from pipeline.terms import term_counts
-
+def _translation_fields(context: RunContext) -> dict[str, Any]:
+    """What made the English: the engine and its settings, or the aligned file."""
     settings = context.settings
+    if context.engine is None:
+        english = context.english_file
+        return {"model": "", "model_identity": "", "engine": "aligned translation", "device": "",
+                "settings": {"english_file": str(english),
+                             "english_sha256": hashlib.sha256(english.read_bytes()).hexdigest() if english else "",
+                             "repair_layout": settings.repair_layout}}
     decoding = settings.engine_settings.decoding
-    return {
+    return {"model": settings.engine_settings.model, "model_identity": context.engine.identity,
+            "engine": context.engine.name,
+            "device": getattr(context.engine, "device", settings.engine_settings.device),
+            "settings": {"beams": decoding.beams, "batch_size": decoding.batch_size,
+                         "max_batch_tokens": decoding.max_batch_tokens, "constraints": decoding.constraints,
+                         "max_segment_tokens": settings.max_segment_tokens,
+                         "repair_layout": settings.repair_layout}}
+
+
+def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
+    glossary = context.glossary
+    metadata = {
         "source_file": str(document.path),
         "source_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
         "encoding": document.encoding,
-        "model": settings.engine_settings.model,
-        "model_identity": context.engine.identity,
-        "engine": context.engine.name,
-        "device": getattr(context.engine, "device", settings.engine_settings.device),
-        "settings": {"beams": decoding.beams, "batch_size": decoding.batch_size,
-                     "max_batch_tokens": decoding.max_batch_tokens, "constraints": decoding.constraints,
-                     "max_segment_tokens": settings.max_segment_tokens, "repair_layout": settings.repair_layout},
-        "glossary": {"name": context.glossary.name, "version": context.glossary.version,
-                     "sha256": context.glossary.digest, "entries": len(context.glossary.entries)},
+        **_translation_fields(context),
+        "glossary": {"name": glossary.name, "version": glossary.version, "sha256": glossary.digest,
+                     "entries": len(glossary.entries)},
         "date": run_date(),
         "zhen_version": __version__,
-        "command": settings.command or " ".join(sys.argv),
+        "command": context.settings.command or " ".join(sys.argv),
         "counts": {
             "paragraphs": len(document.paragraphs),
             "segments": len(document.segments),
@@ -244,9 +215,6 @@ def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
             "flags": flag_counts(document),
         },
     }
-
-
-def read_input(path: Path, settings: RunSettings) -> Document:
-    from pipeline.ingest import read_document
-
-    return read_document(path, settings.encoding)
+    if context.alignment is not None:
+        metadata["alignment"] = alignment_record(document, context.alignment)
+    return metadata

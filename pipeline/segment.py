@@ -8,8 +8,13 @@ sentence they close; whitespace after a sentence stays with it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import regex
+
+from pipeline.document import Paragraph, Segment
+from pipeline.glossary.match import TermMatch
+from pipeline.terms import assign_hits
 
 # A sentence ends at 。！？；… (or their ASCII forms), any closing quotes/brackets, then spaces.
 # ASCII "." ends a sentence only before whitespace or the end, so 3.5 and U.S. stay whole.
@@ -115,3 +120,25 @@ def _split_by_characters(
         parts.append(text[start:end])
         start = end
     return parts
+
+
+def segment_paragraph(paragraph: Paragraph, matches: Sequence[TermMatch[Any]], count_tokens: TokenCounter,
+                      max_tokens: int) -> None:
+    """Give ``paragraph`` its segments: one per sentence, each cut into parts the model can take.
+
+    Glossary matches protect their spans from the cuts, and each segment receives the terms inside it.
+    """
+    if not paragraph.translatable:
+        paragraph.segments = []
+        return
+    offset = 0
+    segments: list[Segment] = []
+    for sentence in split_sentences(paragraph.source):
+        protected = [(m.start - offset, m.end - offset) for m in matches
+                     if offset <= m.start and m.end <= offset + len(sentence)]
+        segment = Segment(id=f"{paragraph.id}.s{len(segments) + 1}", source=sentence)
+        segment.parts = split_long_sentence(sentence, count_tokens, max_tokens, protected)
+        assign_hits(segment, offset, matches)
+        segments.append(segment)
+        offset += len(sentence)
+    paragraph.segments = segments

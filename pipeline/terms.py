@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from pipeline.document import Flag, Paragraph, Segment, TermHit
 from pipeline.engines.base import RequiredRendering, TranslationRequest
-from pipeline.engines.constraints import count_rendering, replace_avoided
-from pipeline.glossary import Glossary, TermMatch
+from pipeline.glossary.match import count_rendering, replace_avoided
+from pipeline.glossary.model import Glossary
+from pipeline.glossary.match import TermMatch
 
 
 def match_paragraph(glossary: Glossary, paragraph: Paragraph) -> list[TermMatch]:

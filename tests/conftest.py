@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny real MarianMT model built at test time, sample documents, the shared data folder."""
+"""Shared fixtures: a tiny real MarianMT model built at test time and sample documents (all under tests/)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED_ARTICLE = SHARED / "data" / "seed_article.zh.txt"
+DATA = REPO / "tests" / "data"
+SEED_ARTICLE = DATA / "seed_article.zh.txt"  # a real newspaper article pasted from a PDF
 
 SAMPLE_ZH = """八项行动奠定共建“一带一路”新十年良好开局
 
@@ -93,12 +93,11 @@ def glossary_file(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight MarianMT folder laid out like opus-mt-zh-en, with real tokenizers."""
-    from pipeline.engines.scratch_model import build_scratch_marian
+    from support.scratch_model import build_scratch_marian
 
     english = TRAINING_EN + glossary_renderings()
-    chinese = list(TRAINING_ZH)
-    if SEED_ARTICLE.exists():
-        chinese += [line for line in SEED_ARTICLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    chinese = list(TRAINING_ZH) + [line for line in SEED_ARTICLE.read_text(encoding="utf-8").splitlines()
+                                   if line.strip()]
     return build_scratch_marian(tmp_path_factory.mktemp("tiny-marian"), chinese, english * 3)
 
 

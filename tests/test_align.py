@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import (
-    Anchors, Unit, align_document, align_units, match_cost, read_english, split_english_sentences,
-)
+from pipeline.align import Anchors, Unit, align_document, align_units, match_cost, split_english_sentences
+from pipeline.jobs import read_english
 from pipeline.cli import main
 from pipeline.document import Document
-from pipeline.glossary import Glossary, GlossaryEntry
-from pipeline.ingest import split_blocks
-from pipeline.layout import classify_blocks
+from pipeline.glossary.model import Glossary, GlossaryEntry
+from pipeline.ingest.text import split_blocks
+from pipeline.layout.classify import classify_blocks
 
 ZH = """八项行动奠定良好开局
 

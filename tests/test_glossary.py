@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.errors import GlossaryError
-from pipeline.glossary import (Glossary, GlossaryEntry, GlossaryProblem, check_glossary,
-                               load_glossary, normalise)
+from pipeline.glossary.model import Glossary, GlossaryEntry, GlossaryProblem
+from pipeline.glossary.load import check_glossary, load_glossary
+from pipeline.glossary.match import normalise
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "glossary"

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.errors import GlossaryError
-from pipeline.glossary import GlossaryEntry, check_glossary, load_glossary
-from pipeline.term_exchange import append_entries, export_terms, read_terms
+from pipeline.glossary.model import GlossaryEntry
+from pipeline.glossary.load import check_glossary, load_glossary
+from pipeline.glossary.exchange import append_entries, export_terms, read_terms
 
 REPO = Path(__file__).resolve().parents[1]
 

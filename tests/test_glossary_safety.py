@@ -16,9 +16,10 @@ from types import ModuleType
 
 import pytest
 
-from pipeline import glossary_check
+from pipeline.glossary import check as glossary_check
 from pipeline.errors import GlossaryError
-from pipeline.glossary import Glossary, GlossaryEntry, check_glossary, load_glossary
+from pipeline.glossary.model import Glossary, GlossaryEntry
+from pipeline.glossary.load import check_glossary, load_glossary
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = "name: test\nversion: '1'\nentries:\n"  # the first entry is on line 4

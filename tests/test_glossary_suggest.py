@@ -8,13 +8,12 @@ import pytest
 from ruamel.yaml import YAML
 
 from pipeline.cli import main
-from pipeline.glossary import Glossary, GlossaryEntry, check_glossary, load_glossary
-from pipeline.term_suggest import suggest_terms
+from pipeline.glossary.model import Glossary, GlossaryEntry
+from pipeline.glossary.load import check_glossary, load_glossary
+from pipeline.glossary.suggest import suggest_terms
+from conftest import SEED_ARTICLE as ARTICLE
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ARTICLE = SHARED / "data" / "seed_article.zh.txt"
-needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason="../shared/data is not present")
 
 TEXT = ("推动“小而美”项目落地。“小而美”项目惠及民生。鲁班工坊在非洲落地，鲁班工坊培养人才。"
         "各国推进鲁班工坊建设，持续推进数字丝绸之路建设。数字丝绸之路带来机遇。“幸福草”造福世界。")
@@ -70,7 +69,6 @@ def test_suggest_write_appends_and_keeps_the_file(tmp_path: Path, capsys: pytest
     assert {p.severity for p in check_glossary(target)} == {"warning"}  # empty renderings while proposed
 
 
-@needs_article
 def test_seed_article_quoted_terms_rank_near_the_top(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -82,7 +80,6 @@ def test_seed_article_quoted_terms_rank_near_the_top(tmp_path: Path, capsys: pyt
     assert all(term in ranked for term in quoted), ranked
 
 
-@needs_article
 def test_seed_article_against_the_shipped_glossary_suggests_only_new_terms() -> None:
     glossary = load_glossary(REPO / "glossary")
     candidates = suggest_terms(ARTICLE.read_text(encoding="utf-8"), glossary, limit=50)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.ingest import join_wrapped_lines, read_document, split_blocks
+from pipeline.ingest.text import join_wrapped_lines, read_document, split_blocks
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:

@@ -10,15 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document
-from pipeline.glossary import Glossary, GlossaryEntry
-from pipeline.ingest import split_blocks
-from pipeline.layout import (
-    classify_blocks, cut_start_signs, frames_closed, frames_left_open, is_caption, is_credit, is_cut_end,
-)
-from pipeline.layout_repair import repair_layout
+from pipeline.glossary.model import Glossary, GlossaryEntry
+from pipeline.ingest.text import split_blocks
+from pipeline.layout.classify import classify_blocks, cut_start_signs, frames_closed, frames_left_open, is_caption, is_credit, is_cut_end
+from pipeline.layout.repair import repair_layout
+from conftest import SEED_ARTICLE
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_ARTICLE = SHARED / "data" / "seed_article.zh.txt"
 
 
 def repaired(text: str, glossary: Glossary | None = None) -> Document:
@@ -261,7 +258,6 @@ def test_every_character_survives_arbitrary_text(text: str) -> None:
 
 # --- the sample article --------------------------------------------------------------------------
 
-@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="the shared sample article is not present")
 def test_sample_article_layout() -> None:
     document = repaired(SEED_ARTICLE.read_text(encoding="utf-8"))
     paragraphs = document.paragraphs
@@ -304,13 +300,12 @@ class EchoEngine:
         return [TranslationResult(f"Sentence of {len(request.source)} characters.", -0.5) for request in requests]
 
 
-@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="the shared sample article is not present")
 @pytest.mark.parametrize("repair", [True, False])
 def test_translate_sample_article_records_joins_and_sets_captions_aside(tmp_path: Path, repair: bool) -> None:
     import json
 
     from pipeline.run import RunSettings
-    from pipeline.translate_job import TranslateJob
+    from pipeline.jobs import TranslateJob
 
     source = tmp_path / "article.zh.txt"
     source.write_text(SEED_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")

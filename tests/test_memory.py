@@ -14,8 +14,9 @@ from pipeline.cli import main
 from pipeline.engines.base import (
     DecodingOptions, RequiredRendering, TranslationRequest, TranslationResult, collect_batches,
 )
-from pipeline.memory import TranslationMemory, cache_directory, memory_path, open_memory
-from pipeline.run import RunContext, RunSettings, translate_unique
+from pipeline.memory import TranslationMemory, memory_path, open_memory
+from pipeline.cache_dir import cache_directory
+from pipeline.translate import translate_unique
 
 
 @pytest.fixture(autouse=True)
@@ -58,12 +59,9 @@ class CountingEngine:
 
 def translate(engine: CountingEngine, requests: list[TranslationRequest],
               decoding: DecodingOptions = DecodingOptions()) -> list[TranslationResult]:
-    from pipeline.glossary import Glossary
-
     memory = open_memory(engine, decoding)
     try:
-        settings = RunSettings(engine="counting")
-        return translate_unique(requests, RunContext(settings, Glossary.empty(), engine, memory=memory))
+        return translate_unique(requests, engine, memory)
     finally:
         memory.close()
 

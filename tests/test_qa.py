@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.document import Document, Flag, Paragraph, Segment, TermHit
 from pipeline.errors import InputError
-from pipeline.glossary import Glossary, GlossaryEntry
+from pipeline.glossary.model import Glossary, GlossaryEntry
 from pipeline.qa import CHECKS, check_names, enabled_checks, run_checks
 from pipeline.qa.numbers import chinese_numeral_value, english_quantities, source_quantities
 

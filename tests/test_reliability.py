@@ -135,7 +135,7 @@ def test_failed_export_leaves_previous_outputs_intact(sample_file: Path, tiny_mo
     def disk_full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("pipeline.export.markdown.write_markdown", disk_full)
+    monkeypatch.setattr("pipeline.outputs.write_markdown", disk_full)
     sample_file.write_text(sample_file.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     assert main(args) == 2
     error = capsys.readouterr().err

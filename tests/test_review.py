@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from pipeline.cli import main
 from pipeline.export.tmx import TmxUnit, tmx_date, tmx_document
 from pipeline.export.workbook import COLUMNS, DATA_SHEET, write_workbook
-from pipeline.review import backup_reviewed_workbook, workbook_has_reviewer_edits
-from pipeline.review_workbook import cell_text
+from pipeline.outputs import backup_reviewed_workbook, workbook_has_reviewer_edits
+from pipeline.review.workbook import cell_text
 from test_workbook import handmade_document
 
 TEST_GLOSSARY = """\

@@ -113,7 +113,6 @@ def test_empty_input_is_a_clear_error(content: str, tiny_model: Path, tmp_path: 
     assert not (tmp_path / "empty.json").exists()
 
 
-@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="needs ../shared/data")
 def test_seed_article_accounts_for_every_character(tiny_model: Path, tmp_path: Path) -> None:
     assert translate(str(SEED_ARTICLE), "--out", str(tmp_path), "--model", str(tiny_model), "--beams", "2") == 0
     data = json.loads((tmp_path / "seed_article.json").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from pipeline.document import Document, Flag, Paragraph, Segment, TermHit
 from pipeline.export.workbook import (
     CELL_CHUNK, COLUMNS, DATA_SHEET, EDITABLE_COLUMNS, LOW_CONFIDENCE, STATUSES, column_letter, write_workbook,
 )
-from pipeline.glossary import Glossary, GlossaryEntry
+from pipeline.glossary.model import Glossary, GlossaryEntry
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = os.environ.get("ZHEN_UPDATE_GOLDEN") == "1"
@@ -213,7 +213,7 @@ def test_characters_xml_cannot_hold_are_replaced_and_reported(workbook: Any) -> 
 
 
 def test_long_code_block_spans_cells_of_the_hidden_sheet(tmp_path: Path) -> None:
-    from pipeline.review_workbook import open_workbook, read_data_sheet
+    from pipeline.review.workbook import open_workbook, read_data_sheet
 
     document = handmade_document()
     code = "```\n" + "x = 1  # 不翻译\n" * (CELL_CHUNK // 10) + "```"

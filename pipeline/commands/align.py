@@ -30,8 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.align import AlignSettings, align_files
-    from pipeline.glossary import load_glossary
+    from pipeline.jobs import AlignSettings, align_files
+    from pipeline.glossary.load import load_glossary
     from pipeline.qa import checks_left_on
 
     glossary_path = args.glossary if args.glossary is not None else (Path("glossary") if Path("glossary").is_dir() else None)

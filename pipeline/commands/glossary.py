@@ -74,7 +74,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem as ``file:line:col: severity: message`` and a summary line."""
-    from pipeline.glossary_check import read_glossary
+    from pipeline.glossary.check import read_glossary
 
     path = args.path or args.glossary
     reading = read_glossary(path)
@@ -99,9 +99,9 @@ def _read_text(path: str) -> str:
 
 def run_suggest(args: argparse.Namespace) -> int:
     """Print (or append with ``--write``) the best candidate terms as YAML stubs."""
-    from pipeline.glossary import load_glossary
-    from pipeline.term_exchange import append_entries
-    from pipeline.term_suggest import render_stubs, suggest_terms
+    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.exchange import append_entries
+    from pipeline.glossary.suggest import render_stubs, suggest_terms
 
     glossary = load_glossary(args.glossary)
     candidates = suggest_terms(_read_text(args.text), glossary, limit=args.top,
@@ -121,8 +121,8 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the glossary in an exchange format."""
-    from pipeline.glossary import load_glossary
-    from pipeline.term_exchange import export_terms, format_for, write_atomic
+    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.exchange import export_terms, format_for, write_atomic
 
     if not args.format and not args.output:
         raise InputError("say which format to export: --format tbx, csv or tsv (or -o FILE.tbx)")
@@ -140,8 +140,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Append the terms of a TBX, CSV or TSV file that the glossary lacks to a YAML file."""
-    from pipeline.glossary_check import read_glossary
-    from pipeline.term_exchange import append_entries, read_terms
+    from pipeline.glossary.check import read_glossary
+    from pipeline.glossary.exchange import append_entries, read_terms
 
     entries, warnings = read_terms(args.input, args.format)
     if args.status:
@@ -149,7 +149,7 @@ def run_import(args: argparse.Namespace) -> int:
     existing = read_glossary(Path(args.glossary)) if Path(args.glossary).exists() else None
     known = {}
     if existing:
-        from pipeline.glossary import Glossary
+        from pipeline.glossary.model import Glossary
 
         known_glossary = Glossary(existing.entries)
         for entry in entries:

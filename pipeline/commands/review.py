@@ -40,8 +40,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_apply(args: argparse.Namespace) -> int:
-    from pipeline.glossary import load_glossary
-    from pipeline.review import apply_review
+    from pipeline.glossary.load import load_glossary
+    from pipeline.review.apply import apply_review
 
     glossary_path = args.glossary if args.glossary is not None else (
         Path("glossary") if Path("glossary").is_dir() else None)

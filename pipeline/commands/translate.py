@@ -50,8 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.glossary import load_glossary
-    from pipeline.translate_job import TranslateJob
+    from pipeline.glossary.load import load_glossary
+    from pipeline.jobs import TranslateJob
     from pipeline.engines.base import DecodingOptions, EngineSettings
     from pipeline.run import RunSettings
 

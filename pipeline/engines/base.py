@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
+from pipeline.errors import ModelError
 
 ConstraintMode = Literal["hard", "soft", "off"]
 ProgressCallback = Callable[[int], None]
@@ -112,7 +113,7 @@ class TranslationEngine(Protocol):
 
     @property
     def identity(self) -> str:
-        """Model identity (id and revision, or a content hash of a local directory) for caching."""
+        """Model identity (id and revision, or a hash of a local folder's file names, sizes and modification times) for caching."""
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source-side token counts, as the model's own tokenizer sees the texts."""
@@ -148,8 +149,6 @@ def resolve_engine_name(name: str) -> str:
 
 
 def load_engine(name: str, settings: EngineSettings) -> TranslationEngine:
-    from pipeline.errors import ModelError
-
     name = resolve_engine_name(name)
     if name not in ENGINE_MODULES:
         raise ModelError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_MODULES)}.")

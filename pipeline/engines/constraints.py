@@ -17,7 +17,7 @@ Post & Vilar 2018, without the bank-wise beam split).
 ``bad_words_ids`` (renderings to avoid). Cheaper to set up, but nothing is guaranteed: a model that
 never leans toward a rendering never writes it.
 
-Whichever ran, :func:`verify_terms` then reads the English: a rendering present is ``applied``; an
+Whichever ran, :func:`pipeline.terms.verify_terms` then reads the English: a rendering present is ``applied``; an
 ``avoid`` rendering that slipped through (another tokenisation than the banned one) is replaced by
 the required rendering and the term marked ``repaired``; anything else is ``missing`` and becomes
 a QA flag. ``benchmarks/bench_constraints.py`` compares the two on the sample article.
@@ -28,23 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import regex
-
 from pipeline.engines.base import TranslationRequest
+from pipeline.glossary.match import rendering_variants
 
 TokenSequence = tuple[int, ...]
 Encoder = Callable[[str], list[int]]
 
 FIRST_TOKEN_BONUS = 1.0
-
-
-def rendering_variants(rendering: str) -> list[str]:
-    """Surface forms accepted for a rendering: as written, and with a sentence-initial capital."""
-    forms = [rendering]
-    capitalised = rendering[:1].upper() + rendering[1:]
-    if capitalised != rendering:
-        forms.append(capitalised)
-    return forms
 
 
 @dataclass(frozen=True)
@@ -202,27 +192,3 @@ def _allow_only(scores, flat_index: int, token_ids: Sequence[int], negative_infi
     kept = scores[flat_index, list(token_ids)].clone()
     scores[flat_index] = negative_infinity
     scores[flat_index, list(token_ids)] = kept
-
-
-# --- checking the output -------------------------------------------------------------------------
-
-def rendering_pattern(rendering: str) -> regex.Pattern[str]:
-    """Case-insensitive whole-phrase match that also accepts a plural or possessive ending."""
-    words = [regex.escape(word) for word in rendering.split()]
-    body = r"\s+".join(words)
-    return regex.compile(rf"(?<![\p{{Latin}}\p{{N}}]){body}(?:s|es|'s|’s|s'|’)?(?![\p{{Latin}}\p{{N}}])", regex.IGNORECASE)
-
-
-def count_rendering(text: str, rendering: str) -> int:
-    return len(rendering_pattern(rendering).findall(text))
-
-
-def replace_avoided(text: str, avoided: str, rendering: str) -> tuple[str, int]:
-    """Replace each whole-phrase occurrence of ``avoided`` by ``rendering``; return the text and count."""
-    body = r"\s+".join(regex.escape(word) for word in avoided.split())
-    pattern = regex.compile(rf"(?<![\p{{Latin}}\p{{N}}]){body}(?![\p{{Latin}}\p{{N}}])", regex.IGNORECASE)
-
-    def keep_capital(match: regex.Match[str]) -> str:
-        return rendering[:1].upper() + rendering[1:] if match.group(0)[:1].isupper() else rendering
-
-    return pattern.subn(keep_capital, text)

@@ -49,7 +49,7 @@ from pipeline.engines.base import (
     collect_batches,
     default_threads,
 )
-from pipeline.engines.constraints import count_rendering, rendering_variants
+from pipeline.glossary.match import count_rendering, rendering_variants
 from pipeline.engines.ctranslate2_model import converted_model, pick_compute_type, pick_device
 from pipeline.engines.marian_pieces import MarianPieces
 from pipeline.engines.model_files import locate_model

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from pipeline.cache_dir import cache_directory
 from pipeline.engines.marian_pieces import MarianPieces
 from pipeline.engines.model_files import ModelLocation
 from pipeline.errors import ModelError
@@ -58,8 +59,6 @@ def pick_compute_type(requested: str | None, device: str) -> str:
 def converted_model(location: ModelLocation, quantization: str) -> Path:
     """The CTranslate2 conversion of ``location`` at ``quantization``, converting it on first use."""
     import ctranslate2
-
-    from pipeline.memory import cache_directory
 
     key = hashlib.sha256(f"{location.identity}|{quantization}|vmap|{ctranslate2.__version__}".encode()).hexdigest()[:16]
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", location.requested.strip("/"))[-60:].strip("-.") or "model"

@@ -23,7 +23,7 @@ WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 class ModelLocation:
     requested: str
     directory: Path
-    identity: str  # id@revision for the Hub, a content hash for a local directory
+    identity: str  # id@revision for the Hub; for a local folder, a hash of its files' names, sizes and times
 
 
 def _hub_cache() -> str:

@@ -17,12 +17,8 @@ from pipeline.engines.base import (
     batches_by_length,
     collect_batches,
 )
-from pipeline.engines.constraints import (
-    GlossaryLogitsProcessor,
-    encode_constraints,
-    rendering_variants,
-    word_continuation_ids,
-)
+from pipeline.engines.constraints import GlossaryLogitsProcessor, encode_constraints, word_continuation_ids
+from pipeline.glossary.match import rendering_variants
 from pipeline.engines.marian_pieces import MarianPieces
 from pipeline.engines.model_files import locate_model
 from pipeline.errors import ModelError

@@ -12,15 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import regex
 
 from pipeline.atomic import atomic_path
 from pipeline.document import Document, Flag, Paragraph, Segment
+from pipeline.export.cells import count_unsafe, display_width, safe_cell_text, set_text, text_hash
+from pipeline.export.workbook_sheets import write_glossary_sheet, write_summary_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,6 @@ _HEADER_NOTES = {
     "Terms": "Glossary terms in the source, their required English and whether the translation has it.",
 }
 
-_ILLEGAL_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@")
-
 _READ_ONLY_HEADER = "44546A"
 _EDITABLE_HEADER = "2E6B30"
 _SHADE = "EEF1F5"
@@ -71,38 +68,10 @@ _LOW_CONFIDENCE_FILL = "FFD966"
 
 # --- cell text ------------------------------------------------------------------------------------
 
-def safe_cell_text(text: str) -> str:
-    """Text a spreadsheet stores verbatim: characters XML cannot hold become U+FFFD."""
-    return _ILLEGAL_XML.sub("\ufffd", text)
-
-
-def count_unsafe(text: str) -> int:
-    """How many characters of ``text`` a spreadsheet cannot hold."""
-    return len(_ILLEGAL_XML.findall(text))
-
-
-def set_text(cell: Any, text: str) -> None:
-    """Store ``text`` as a string, never as a formula, whatever it starts with."""
-    cell.value = safe_cell_text(text)
-    cell.data_type = "s"
-    if text.startswith(_FORMULA_START):
-        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited again
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def column_letter(name: str) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(COLUMNS.index(name) + 1)
-
-
-def display_width(text: str) -> int:
-    """Width in spreadsheet characters of the longest line: Chinese characters count twice."""
-    lines = text.split("\n") or [""]
-    return max(sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line) for line in lines)
 
 
 # --- what a row shows -----------------------------------------------------------------------------
@@ -328,8 +297,6 @@ def _write_data(sheet: Any, document: Document) -> None:
 def build_workbook(document: Document, glossary: Any = None) -> Any:
     """The reviewer workbook as an openpyxl ``Workbook`` (``glossary`` adds notes to the Glossary sheet)."""
     from openpyxl import Workbook
-
-    from pipeline.export.workbook_sheets import write_glossary_sheet, write_summary_sheet
 
     workbook = Workbook()
     replaced = _write_translation(workbook.active, document)

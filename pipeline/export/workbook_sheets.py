@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.document import Document
+from pipeline.export.cells import display_width, set_text
 
 GLOSSARY_COLUMNS = ("Term (zh)", "Rendering (en)", "Forms in text", "Occurrences", "Applied", "Repaired",
                     "Missing", "Avoid", "Note", "Glossary status", "Segments")
@@ -30,8 +31,6 @@ def _header(sheet: Any, names: Sequence[str]) -> None:
 def _append(sheet: Any, values: Sequence[Any]) -> None:
     from openpyxl.styles import Alignment
 
-    from pipeline.export.workbook import set_text
-
     row = sheet.max_row + 1
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
@@ -44,8 +43,6 @@ def _append(sheet: Any, values: Sequence[Any]) -> None:
 
 def _fit(sheet: Any, limits: Sequence[tuple[int, int]]) -> None:
     from openpyxl.utils import get_column_letter
-
-    from pipeline.export.workbook import display_width
 
     for column, (low, high) in enumerate(limits, start=1):
         width = max((display_width(str(cell.value)) for cell in next(sheet.iter_cols(

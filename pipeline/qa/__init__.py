@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.document import Document, Flag, Segment, Severity
 from pipeline.errors import InputError
-from pipeline.glossary import Glossary
+from pipeline.glossary.model import Glossary
 from pipeline.qa import checks
 from pipeline.qa.checks import LOW_CONFIDENCE, CheckContext
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline.document import Document, Paragraph, Segment
-from pipeline.engines.constraints import count_rendering
-from pipeline.glossary import Glossary
+from pipeline.glossary.match import count_rendering
+from pipeline.glossary.model import Glossary
 from pipeline.qa.numbers import number_problems
 
 LOW_CONFIDENCE = -1.0  # mean log-probability per token below which the engine counts as unsure

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.glossary import (ENTRY_KEYS, MAX_CHARS, STATUSES, GlossaryEntry, GlossaryProblem,
-                               has_han, normalise)
-from pipeline.glossary_yaml import (MAX_BYTES, MAX_ENTRIES, OddValue, Position, YamlProblem,
-                                    position, read_yaml, shown)
-from pipeline.glossary_yaml import libyaml_loader as _libyaml_loader
+from pipeline.glossary.model import ENTRY_KEYS, MAX_CHARS, STATUSES, GlossaryEntry, GlossaryProblem
+from pipeline.glossary.match import has_han, normalise
+from pipeline.glossary.parse import MAX_BYTES, MAX_ENTRIES, OddValue, Position, YamlProblem, position, read_yaml, shown
+from pipeline.glossary.parse import libyaml_loader as _libyaml_loader
 
 FILE_KEYS = ("name", "version", "domain", "description", "entries")
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.glossary import Glossary, GlossaryEntry, has_han
+from pipeline.glossary.model import Glossary, GlossaryEntry
+from pipeline.glossary.match import has_han
+from pipeline.glossary.exchange import render_entry
 
 # Quotation and title marks around a candidate: the opening mark, then the closing one.
 _QUOTED = regex.compile(r"“([^“”\n]{2,16})”|「([^「」\n]{2,16})」|『([^『』\n]{2,16})』"
@@ -170,6 +172,4 @@ def _context(text: str, term: str, width: int = 14) -> str:
 
 def render_stubs(candidates: list[Candidate], indent: int = 2) -> str:
     """The candidates as YAML list items to paste under ``entries:``, each with a comment."""
-    from pipeline.term_exchange import render_entry
-
     return "".join(render_entry(c.to_entry(), indent, c.comment) for c in candidates)

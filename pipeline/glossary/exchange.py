@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import GlossaryError, OutputError
-from pipeline.glossary import GlossaryEntry, normalise
+from pipeline.glossary.model import GlossaryEntry
+from pipeline.glossary.match import normalise
 
 FORMATS = ("tbx", "csv", "tsv")
 _SUFFIXES = {".tbx": "tbx", ".xml": "tbx", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",

@@ -3,23 +3,26 @@
 For each segment the final English is the reviewer's text where given, else the machine
 translation. The glossary and QA checks run again on it, and ``NAME.final.en.md``,
 ``NAME.final.md``, ``NAME.tmx`` and ``NAME.review.txt`` are written, all only after the workbook has
-passed every integrity check (``pipeline.review_workbook``). The reviewer's wording is never
+passed every integrity check (``pipeline.review.workbook``). The reviewer's wording is never
 rewritten here: what the checks find is reported, not repaired.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document, Paragraph, Segment, TermHit
-from pipeline.errors import OutputError
-
-_REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
+from pipeline.export.markdown import bilingual_markdown, english_markdown
+from pipeline.export.tmx import TmxUnit, tmx_document
+from pipeline.glossary.model import Glossary
+from pipeline.outputs import prepare_output_folder, review_output_paths, write_texts_together
+from pipeline.postprocess import join_english
+from pipeline.qa import run_checks
+from pipeline.review.workbook import read_reviewed_workbook
+from pipeline.terms import assign_hits, verify_terms
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,6 @@ class ReviewResult:
 
 def rebuild_document(reviewed: Any) -> Document:
     """The document as the run left it, with each segment's final English as its target."""
-    from pipeline.postprocess import join_english
-
     info = reviewed.document
     document = Document(path=Path(info.get("source_file") or reviewed.name), text="",
                         encoding=info.get("encoding", "utf-8"), metadata=dict(info.get("metadata") or {}))
@@ -93,8 +94,6 @@ def rebuild_document(reviewed: Any) -> Document:
 
 def check_terms(segment: Segment) -> None:
     """Set each term's outcome from the final English; the reviewer's wording is final, so nothing is repaired."""
-    from pipeline.terms import verify_terms
-
     for hit in segment.terms:
         hit.status = "pending"
     verify_terms(segment, repair=False)
@@ -102,8 +101,6 @@ def check_terms(segment: Segment) -> None:
 
 def recheck(document: Document, glossary: Any = None) -> None:
     """Run the glossary and QA checks again on the final English (flags replace the run's)."""
-    from pipeline.terms import assign_hits
-
     for paragraph in document.paragraphs:
         paragraph.flags = []
         for segment in paragraph.segments:
@@ -111,13 +108,7 @@ def recheck(document: Document, glossary: Any = None) -> None:
             if glossary is not None and len(glossary):
                 assign_hits(segment, 0, glossary.match(segment.source))  # the glossary may have changed
             check_terms(segment)
-    from pipeline.qa import run_checks
-
-    if glossary is None:
-        from pipeline.glossary import Glossary
-
-        glossary = Glossary.empty()
-    run_checks(document, glossary)
+    run_checks(document, glossary if glossary is not None else Glossary.empty())
 
 
 def findings_of(document: Document, rows: dict[str, Any]) -> list[Finding]:
@@ -134,14 +125,7 @@ def findings_of(document: Document, rows: dict[str, Any]) -> list[Finding]:
 
 # --- outputs --------------------------------------------------------------------------------------
 
-def output_paths(out: Path, name: str) -> dict[str, Path]:
-    return {"en.md": out / f"{name}.final.en.md", "md": out / f"{name}.final.md",
-            "tmx": out / f"{name}.tmx", "report": out / f"{name}.review.txt"}
-
-
 def tmx_units(document: Document, rows: dict[str, Any], approved_only: bool = False) -> list[Any]:
-    from pipeline.export.tmx import TmxUnit
-
     units = []
     for paragraph in document.paragraphs:
         for segment in paragraph.segments:
@@ -179,11 +163,6 @@ def review_report(result: ReviewResult) -> str:
 def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
                  approved_only: bool = False) -> ReviewResult:
     """Check a reviewed workbook, rebuild the final document and write its outputs."""
-    from pipeline.atomic import write_text_atomic
-    from pipeline.export.markdown import bilingual_markdown, english_markdown
-    from pipeline.export.tmx import tmx_document
-    from pipeline.review_workbook import read_reviewed_workbook
-
     path = Path(path)
     reviewed = read_reviewed_workbook(path)  # raises before anything is written
     name = path.stem
@@ -199,64 +178,6 @@ def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
         "report": review_report(result),
     }
     out = Path(out) if out is not None else path.parent
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"cannot create the output folder {out}: {error.strerror}.") from None
-    targets = output_paths(out, name)
-    for key, text in texts.items():
-        write_text_atomic(targets[key], text)
-        result.outputs.append(targets[key])
+    prepare_output_folder(out)
+    result.outputs = write_texts_together(review_output_paths(out, name), texts)
     return result
-
-
-# --- guarding reviewed work -----------------------------------------------------------------------
-
-def workbook_has_reviewer_edits(path: Path) -> bool:
-    """Whether any Reviewed translation or Comment cell is filled or a Status is not ``To review``.
-
-    A workbook that cannot be read counts as edited: overwriting it needs ``--force``, which keeps
-    a backup, rather than risking a reviewer's work on a file this reader did not understand.
-    """
-    from pipeline.errors import ReviewError
-    from pipeline.export.workbook import INITIAL_STATUS, TRANSLATION_SHEET
-    from pipeline.review_workbook import MAX_ROWS, cell_text, open_workbook
-
-    try:
-        workbook = open_workbook(Path(path))
-    except ReviewError:
-        return True
-    try:
-        if TRANSLATION_SHEET not in workbook.sheetnames:
-            return True
-        rows = workbook[TRANSLATION_SHEET].iter_rows(values_only=True, max_row=MAX_ROWS + 1)
-        header = [cell_text(value).strip() for value in next(rows, ())]
-        names = (*_REVIEW_COLUMNS, "Status")
-        if any(name not in header for name in names):
-            return True
-        columns = [header.index(name) for name in names]
-        for values in rows:
-            *texts, status = (cell_text(values[i]).strip() if i < len(values) else "" for i in columns)
-            if any(texts) or status not in ("", INITIAL_STATUS):
-                return True
-        return False
-    except Exception:  # a damaged sheet: treat as edited, see above
-        return True
-    finally:
-        workbook.close()
-
-
-def backup_reviewed_workbook(path: Path) -> Path:
-    """Copy ``NAME.xlsx`` to ``NAME.reviewed-YYYYmmdd-HHMMSS.xlsx`` beside it; return the copy."""
-    path = Path(path)
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.reviewed-{stamp}{path.suffix}")
-    counter = 2
-    while target.exists():
-        target = path.with_name(f"{path.stem}.reviewed-{stamp}-{counter}{path.suffix}")
-        counter += 1
-    try:
-        shutil.copy2(path, target)
-    except OSError as error:
-        raise OutputError(f"cannot back up {path} to {target}: {error.strerror}.") from None
-    return target

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ReviewError
-from pipeline.export.workbook import (
-    COLUMNS, DATA_FORMAT, DATA_SHEET, DATA_VERSION, INITIAL_STATUS, STATUSES, TRANSLATION_SHEET,
-    column_letter, records_digest, text_hash,
-)
+from pipeline.export.workbook import COLUMNS, DATA_FORMAT, DATA_SHEET, DATA_VERSION, INITIAL_STATUS, STATUSES, TRANSLATION_SHEET, column_letter, records_digest
+from pipeline.export.cells import text_hash
 
 MAX_WORKBOOK_BYTES = 64 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # a zip bomb expands far beyond this

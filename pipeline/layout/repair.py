@@ -25,11 +25,9 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.document import Document, Flag, Paragraph
-from pipeline.glossary import Glossary
-from pipeline.ingest import join_wrapped_lines
-from pipeline.layout import (
-    STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, open_quotes,
-)
+from pipeline.glossary.model import Glossary
+from pipeline.ingest.text import join_wrapped_lines
+from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, open_quotes
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
 SPANNING_WORD_MIN_COUNT = 2  # times a word across the cut must occur elsewhere in the document

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import regex
 
 from pipeline.document import Paragraph
-from pipeline.ingest import Block
+from pipeline.ingest.text import Block
 
 MAX_HEADING_CHARS = 40
 MAX_CAPTION_CHARS = 250

@@ -1,0 +1,1 @@
+"""Reading input documents: one reader per format."""

@@ -1,0 +1,1 @@
+"""Layout of pasted or extracted text: classify blocks, then repair paragraphs cut by the layout."""

@@ -1,0 +1,131 @@
+"""Where outputs go and how they are written: paths, the output folder, staging and atomic rename,
+and the guard that keeps a new run from overwriting a reviewer's work. Used by translate, align and
+review alike.
+
+Every output of a command is computed first, written to temporary files beside its target, and
+renamed into place only when all of them were written: a failed or interrupted run leaves the
+previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import shutil
+from pathlib import Path
+
+from pipeline.atomic import staged_outputs
+from pipeline.document import Document
+from pipeline.errors import OutputError, ReviewError
+from pipeline.export.json_export import write_json
+from pipeline.export.markdown import write_markdown
+from pipeline.export.workbook import INITIAL_STATUS, TRANSLATION_SHEET, write_workbook
+from pipeline.glossary.model import Glossary
+from pipeline.review.workbook import MAX_ROWS, cell_text, open_workbook
+
+_REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
+
+
+# --- paths and the folder -------------------------------------------------------------------------
+
+def output_paths(out: Path, name: str) -> dict[str, Path]:
+    """The four outputs of ``zhen translate`` and ``zhen align`` for the input ``NAME``."""
+    return {"xlsx": out / f"{name}.xlsx", "md": out / f"{name}.md", "en.md": out / f"{name}.en.md",
+            "json": out / f"{name}.json"}
+
+
+def review_output_paths(out: Path, name: str) -> dict[str, Path]:
+    """The outputs of ``zhen review apply`` for the workbook ``NAME.xlsx``."""
+    return {"en.md": out / f"{name}.final.en.md", "md": out / f"{name}.final.md",
+            "tmx": out / f"{name}.tmx", "report": out / f"{name}.review.txt"}
+
+
+def prepare_output_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create the output folder {out}: {error.strerror}.") from None
+    if not out.is_dir():
+        raise OutputError(f"{out} is not a folder; give --out a folder.")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"the output folder {out} is not writable; choose another with --out.")
+
+
+# --- writing them together ------------------------------------------------------------------------
+
+def export_document(document: Document, targets: dict[str, Path], glossary: Glossary | None = None) -> list[Path]:
+    """Write the workbook, both Markdown files and the JSON; all of them or, on failure, none."""
+    with staged_outputs(targets) as staged:
+        write_workbook(document, staged["xlsx"], glossary)
+        write_markdown(document, staged["md"], staged["en.md"])
+        write_json(document, staged["json"])
+    return [targets["xlsx"], targets["md"], targets["en.md"], targets["json"]]
+
+
+def write_texts_together(targets: dict[str, Path], texts: dict[str, str]) -> list[Path]:
+    """Write each text to its target (UTF-8, LF); all of them or, on failure, none."""
+    with staged_outputs(targets) as staged:
+        for key, text in texts.items():
+            staged[key].write_text(text, encoding="utf-8", newline="\n")
+    return [targets[key] for key in texts]
+
+
+# --- guarding reviewed work -----------------------------------------------------------------------
+
+def guard_reviewed_work(workbook: Path, force: bool) -> None:
+    """Refuse to overwrite a workbook that holds reviewer edits, unless forced (then back it up first)."""
+    if not workbook.exists() or not workbook_has_reviewer_edits(workbook):
+        return
+    if not force:
+        raise OutputError(
+            f"{workbook} holds reviewer edits; translating again would overwrite them. Apply the "
+            f"review first (zhen review apply {workbook}), choose another --out, or pass --force "
+            f"(a timestamped backup of the workbook is kept)."
+        )
+    backup_reviewed_workbook(workbook)
+
+
+def workbook_has_reviewer_edits(path: Path) -> bool:
+    """Whether any Reviewed translation or Comment cell is filled or a Status is not ``To review``.
+
+    A workbook that cannot be read counts as edited: overwriting it needs ``--force``, which keeps
+    a backup, rather than risking a reviewer's work on a file this reader did not understand.
+    """
+    try:
+        workbook = open_workbook(Path(path))
+    except ReviewError:
+        return True
+    try:
+        if TRANSLATION_SHEET not in workbook.sheetnames:
+            return True
+        rows = workbook[TRANSLATION_SHEET].iter_rows(values_only=True, max_row=MAX_ROWS + 1)
+        header = [cell_text(value).strip() for value in next(rows, ())]
+        names = (*_REVIEW_COLUMNS, "Status")
+        if any(name not in header for name in names):
+            return True
+        columns = [header.index(name) for name in names]
+        for values in rows:
+            *texts, status = (cell_text(values[i]).strip() if i < len(values) else "" for i in columns)
+            if any(texts) or status not in ("", INITIAL_STATUS):
+                return True
+        return False
+    except Exception:  # a damaged sheet: treat as edited, see above
+        return True
+    finally:
+        workbook.close()
+
+
+def backup_reviewed_workbook(path: Path) -> Path:
+    """Copy ``NAME.xlsx`` to ``NAME.reviewed-YYYYmmdd-HHMMSS.xlsx`` beside it; return the copy."""
+    path = Path(path)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.reviewed-{stamp}{path.suffix}")
+    counter = 2
+    while target.exists():
+        target = path.with_name(f"{path.stem}.reviewed-{stamp}-{counter}{path.suffix}")
+        counter += 1
+    try:
+        shutil.copy2(path, target)
+    except OSError as error:
+        raise OutputError(f"cannot back up {path} to {target}: {error.strerror}.") from None
+    return target
