@@ -27,6 +27,7 @@ from pipeline.export.xliff import DATA_ELEMENT, RECORD_ELEMENT, ZHEN_NOTES, xlf,
 from pipeline.review.workbook import MAX_PROBLEMS_SHOWN, MAX_ROWS, ReviewedRow, ReviewedWorkbook
 
 MAX_XLIFF_BYTES = 64 * 1024 * 1024
+_PROLOGUE_BYTES = 64 * 1024  # a DTD comes before the root element, near the start
 XLIFF_SUFFIXES = (".xlf", ".xliff")
 APPROVED_STATES = frozenset({"final", "signed-off"})
 EDITED_STATES = frozenset({"translated"})
@@ -50,6 +51,10 @@ def parse_xliff(path: Path) -> Any:
     size = path.stat().st_size
     if size > MAX_XLIFF_BYTES:
         raise ReviewError(f"{path}: {size:,} bytes is over the {MAX_XLIFF_BYTES:,}-byte limit for an XLIFF file.")
+    with path.open("rb") as handle:
+        prologue = handle.read(_PROLOGUE_BYTES)
+    if b"<!ENTITY" in prologue or "<!ENTITY".encode("utf-16-le") in prologue:
+        raise ReviewError(f"{path}: declares XML entities, which no CAT tool writes; refusing to read it.")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
