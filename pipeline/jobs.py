@@ -63,7 +63,9 @@ class TranslateJob:
             raise InputError(f"{path}: the file is empty (or only whitespace); there is nothing to translate.")
         prepare_output_folder(self.out)
         targets = output_paths(self.out, document.name, self.xliff)
-        guard_reviewed_work(targets["xlsx"], self.force)
+        for reviewed in ("xlsx", "xlf"):
+            if reviewed in targets:
+                guard_reviewed_work(targets[reviewed], self.force)
         context = RunContext(self.settings, self.glossary, self.engine, memory=self._translation_memory())
         progress = None
 
@@ -116,5 +118,7 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
     run_stages(document, context, ALIGN_STAGES)
     prepare_output_folder(Path(out))
     targets = output_paths(Path(out), document.name, settings.xliff)
-    guard_reviewed_work(targets["xlsx"], settings.force)
+    for reviewed in ("xlsx", "xlf"):
+        if reviewed in targets:
+            guard_reviewed_work(targets[reviewed], settings.force)
     return document, export_document(document, targets, glossary)

@@ -23,6 +23,7 @@ from pipeline.export.workbook import INITIAL_STATUS, TRANSLATION_SHEET, write_wo
 from pipeline.export.xliff import write_xliff
 from pipeline.glossary.model import Glossary
 from pipeline.review.workbook import MAX_ROWS, cell_text, open_workbook
+from pipeline.review.xliff import xliff_has_reviewer_edits
 
 _REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
 
@@ -81,8 +82,10 @@ def write_texts_together(targets: dict[str, Path], texts: dict[str, str]) -> lis
 # --- guarding reviewed work -----------------------------------------------------------------------
 
 def guard_reviewed_work(workbook: Path, force: bool) -> None:
-    """Refuse to overwrite a workbook that holds reviewer edits, unless forced (then back it up first)."""
-    if not workbook.exists() or not workbook_has_reviewer_edits(workbook):
+    """Refuse to overwrite a workbook (or XLIFF file) that holds reviewer edits, unless forced (then
+    back it up first)."""
+    edited = xliff_has_reviewer_edits if workbook.suffix == ".xlf" else workbook_has_reviewer_edits
+    if not workbook.exists() or not edited(workbook):
         return
     if not force:
         raise OutputError(

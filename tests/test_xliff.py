@@ -7,6 +7,7 @@ store; tampering is refused by unit ID with exit status 2 and nothing written.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from lxml import etree
 from conftest import DATA
 from pipeline.cli import main
 from pipeline.export.xliff import XLIFF_NS, write_xliff, xliff_bytes
-from pipeline.review.xliff import read_reviewed_xliff, unit_status
+from pipeline.review.xliff import read_reviewed_xliff, unit_status, xliff_has_reviewer_edits
 from test_align import EN, GLOSSARY_YAML, ZH
 from test_review import JUNCAO, LUBAN, SMALL, TEST_GLOSSARY, TITLE, properties, read_tmx
 from test_workbook import handmade_document
@@ -87,8 +88,14 @@ def test_translate_writes_a_valid_xliff(translated: tuple[Path, Path], schema: e
     small = next(u for u in units if u.find("x:source", NS).text == SMALL)
     notes = {note.get("from"): note.text for note in small.findall("x:note", NS)}
     assert re.fullmatch(r"小而美 → small yet smart \((applied|repaired|missing)\)", notes["zhen-terms"])
-    luban = next(u for u in units if u.find("x:source", NS).text == LUBAN)
-    assert any(n.get("from") == "zhen-qa" and "term-missing" in n.text for n in luban.findall("x:note", NS))
+    data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    expected = {}
+    for paragraph in data["paragraphs"]:
+        for position, segment in enumerate(paragraph["segments"]):
+            flags = segment["flags"] + (paragraph.get("flags", []) if position == 0 else [])
+            expected[segment["id"]] = {f"[{f['severity']}] {f['check']}: {f['message']}" for f in flags}
+    found = {u.get("id"): {n.text for n in u.findall("x:note", NS) if n.get("from") == "zhen-qa"} for u in units}
+    assert found == expected and any(found.values())  # every QA flag, as a note on its unit
 
 
 def test_without_the_flag_no_xliff(sample_file: Path, tiny_model: Path, tmp_path: Path) -> None:
@@ -157,6 +164,21 @@ def test_review_round_trip_through_translate_toolkit(translated: tuple[Path, Pat
     assert apply(str(path), "--out", str(out), "--glossary", str(glossary), "--strict") == 1
 
 
+def test_translating_again_guards_the_reviewed_xliff(translated: tuple[Path, Path], sample_file: Path,
+                                                     tiny_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, glossary = translated
+    assert not xliff_has_reviewer_edits(path)
+    review_in_a_cat_tool(path)
+    args = ["translate", str(sample_file), "--out", str(path.parent), "--model", str(tiny_model), "--engine",
+            "transformers", "--quiet", "--no-cache", "--glossary", str(glossary), "--xliff"]
+    assert main(args) == 2
+    assert "sample.xlf holds reviewer edits" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+    backups = list(path.parent.glob("sample.reviewed-*.xlf"))
+    assert len(backups) == 1 and xliff_has_reviewer_edits(backups[0])
+    assert not xliff_has_reviewer_edits(path)
+
+
 # --- what CAT tools rewrite is tolerated ----------------------------------------------------------
 
 @pytest.fixture()
@@ -202,6 +224,19 @@ def test_cat_tool_rewrites_are_tolerated(handmade: Path, tmp_path: Path) -> None
     english = (tmp_path / "handmade.final.en.md").read_text(encoding="utf-8")
     assert "Small yet smart projects work. Luban Workshop takes root." in english
     assert "```\nprint('不翻译')\n```" in english  # the untranslated code block comes back from the header records
+
+
+@pytest.mark.parametrize(("change", "edited"), [
+    (lambda t: t, False),
+    (lambda t: t.replace(">Luban Workshop takes root.<", ">Luban Workshop took root.<"), True),
+    (lambda t: t.replace('state="needs-review-translation">Luban', 'state="final">Luban'), True),
+    (lambda t: t.replace("</trans-unit>", '<note from="me">?</note></trans-unit>', 1), True),
+    (lambda t: t.replace("\n      ", "\n  "), False),  # re-indented
+    (lambda t: "not xml", True),  # unreadable: overwriting it needs --force
+])
+def test_xliff_has_reviewer_edits(handmade: Path, change: Callable[[str], str], edited: bool) -> None:
+    _edit(handmade, change)
+    assert xliff_has_reviewer_edits(handmade) is edited
 
 
 @pytest.mark.parametrize(("state", "approved", "expected"), [

@@ -23,7 +23,7 @@ from lxml import etree
 
 from pipeline.errors import ReviewError
 from pipeline.export.workbook import DATA_FORMAT, DATA_VERSION, records_digest
-from pipeline.export.xliff import DATA_ELEMENT, RECORD_ELEMENT, ZHEN_NOTES, xlf, zhen
+from pipeline.export.xliff import DATA_ELEMENT, INITIAL_STATE, RECORD_ELEMENT, ZHEN_NOTES, xlf, zhen
 from pipeline.review.workbook import MAX_PROBLEMS_SHOWN, MAX_ROWS, ReviewedRow, ReviewedWorkbook
 
 MAX_XLIFF_BYTES = 64 * 1024 * 1024
@@ -192,3 +192,24 @@ def read_reviewed_xliff(path: Path) -> ReviewedWorkbook:
     if problems:
         raise _fail(path, problems)
     return ReviewedWorkbook(path, str(document.get("name") or path.stem), document, paragraphs, segments, matched)
+
+
+def xliff_has_reviewer_edits(path: Path) -> bool:
+    """Whether any unit's target differs from the machine translation, its state moved on from
+    ``needs-review-translation`` or the unit gained a note. A file that cannot be read counts as
+    edited: overwriting it needs ``--force``, which keeps a backup."""
+    try:
+        root = parse_xliff(Path(path)).getroot()
+        _, _, segments = _header_records(root, Path(path))
+    except ReviewError:
+        return True
+    for unit in root.iter(xlf("trans-unit")):
+        record = segments.get(unit.get("id") or "")
+        if record is None:
+            return True
+        row = read_unit(0, unit, record)
+        target = unit.find(xlf("target"))
+        state = target.get("state") if target is not None else None
+        if row.reviewed or row.comment or state != INITIAL_STATE or unit.get("approved") == "yes":
+            return True
+    return False
