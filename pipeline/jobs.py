@@ -33,12 +33,14 @@ class TranslateJob:
     """Holds the engine (loaded once, on first need) and translates file after file."""
 
     def __init__(self, settings: RunSettings, glossary: Glossary, out: Path,
-                 force: bool = False, show_progress: bool = False, engine: TranslationEngine | None = None) -> None:
+                 force: bool = False, show_progress: bool = False, engine: TranslationEngine | None = None,
+                 xliff: bool = False) -> None:
         self.settings = settings
         self.glossary = glossary
         self.out = Path(out)
         self.force = force
         self.show_progress = show_progress
+        self.xliff = xliff  # also write NAME.xlf for review in a CAT tool
         self._engine = engine
         self._memory = None
 
@@ -60,8 +62,10 @@ class TranslateJob:
         if not document.text.strip():
             raise InputError(f"{path}: the file is empty (or only whitespace); there is nothing to translate.")
         prepare_output_folder(self.out)
-        targets = output_paths(self.out, document.name)
-        guard_reviewed_work(targets["xlsx"], self.force)
+        targets = output_paths(self.out, document.name, self.xliff)
+        for reviewed in ("xlsx", "xlf"):
+            if reviewed in targets:
+                guard_reviewed_work(targets[reviewed], self.force)
         context = RunContext(self.settings, self.glossary, self.engine, memory=self._translation_memory())
         progress = None
 
@@ -88,6 +92,7 @@ class AlignSettings:
     qa_checks: frozenset[str] | None = None  # None runs every QA check
     force: bool = False  # overwrite a workbook holding reviewer edits (after a backup)
     command: str = ""
+    xliff: bool = False  # also write NAME.xlf for review in a CAT tool
 
 
 def read_english(path: Path) -> list[str]:
@@ -112,6 +117,8 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
     context = RunContext(run_settings, glossary, english=paragraphs, english_file=Path(english))
     run_stages(document, context, ALIGN_STAGES)
     prepare_output_folder(Path(out))
-    targets = output_paths(Path(out), document.name)
-    guard_reviewed_work(targets["xlsx"], settings.force)
+    targets = output_paths(Path(out), document.name, settings.xliff)
+    for reviewed in ("xlsx", "xlf"):
+        if reviewed in targets:
+            guard_reviewed_work(targets[reviewed], settings.force)
     return document, export_document(document, targets, glossary)

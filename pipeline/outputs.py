@@ -20,18 +20,24 @@ from pipeline.errors import OutputError, ReviewError
 from pipeline.export.json_export import write_json
 from pipeline.export.markdown import write_markdown
 from pipeline.export.workbook import INITIAL_STATUS, TRANSLATION_SHEET, write_workbook
+from pipeline.export.xliff import write_xliff
 from pipeline.glossary.model import Glossary
 from pipeline.review.workbook import MAX_ROWS, cell_text, open_workbook
+from pipeline.review.xliff import xliff_has_reviewer_edits
 
 _REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
 
 
 # --- paths and the folder -------------------------------------------------------------------------
 
-def output_paths(out: Path, name: str) -> dict[str, Path]:
-    """The four outputs of ``zhen translate`` and ``zhen align`` for the input ``NAME``."""
-    return {"xlsx": out / f"{name}.xlsx", "md": out / f"{name}.md", "en.md": out / f"{name}.en.md",
-            "json": out / f"{name}.json"}
+def output_paths(out: Path, name: str, xliff: bool = False) -> dict[str, Path]:
+    """The four outputs of ``zhen translate`` and ``zhen align`` for the input ``NAME``
+    (five with ``xliff``: ``NAME.xlf`` for review in a CAT tool)."""
+    paths = {"xlsx": out / f"{name}.xlsx", "md": out / f"{name}.md", "en.md": out / f"{name}.en.md",
+             "json": out / f"{name}.json"}
+    if xliff:
+        paths["xlf"] = out / f"{name}.xlf"
+    return paths
 
 
 def review_output_paths(out: Path, name: str) -> dict[str, Path]:
@@ -54,12 +60,15 @@ def prepare_output_folder(out: Path) -> None:
 # --- writing them together ------------------------------------------------------------------------
 
 def export_document(document: Document, targets: dict[str, Path], glossary: Glossary | None = None) -> list[Path]:
-    """Write the workbook, both Markdown files and the JSON; all of them or, on failure, none."""
+    """Write the workbook, both Markdown files, the JSON and (when targeted) the XLIFF; all of them
+    or, on failure, none."""
     with staged_outputs(targets) as staged:
         write_workbook(document, staged["xlsx"], glossary)
         write_markdown(document, staged["md"], staged["en.md"])
         write_json(document, staged["json"])
-    return [targets["xlsx"], targets["md"], targets["en.md"], targets["json"]]
+        if "xlf" in staged:
+            write_xliff(document, staged["xlf"])
+    return list(targets.values())
 
 
 def write_texts_together(targets: dict[str, Path], texts: dict[str, str]) -> list[Path]:
@@ -73,8 +82,10 @@ def write_texts_together(targets: dict[str, Path], texts: dict[str, str]) -> lis
 # --- guarding reviewed work -----------------------------------------------------------------------
 
 def guard_reviewed_work(workbook: Path, force: bool) -> None:
-    """Refuse to overwrite a workbook that holds reviewer edits, unless forced (then back it up first)."""
-    if not workbook.exists() or not workbook_has_reviewer_edits(workbook):
+    """Refuse to overwrite a workbook (or XLIFF file) that holds reviewer edits, unless forced (then
+    back it up first)."""
+    edited = xliff_has_reviewer_edits if workbook.suffix == ".xlf" else workbook_has_reviewer_edits
+    if not workbook.exists() or not edited(workbook):
         return
     if not force:
         raise OutputError(

@@ -25,6 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="switch QA checks off by name, e.g. --qa-off spacing")
     parser.add_argument("--force", action="store_true",
                         help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
+    parser.add_argument("--xliff", action="store_true",
+                        help="also write NAME.xlf (XLIFF 1.2) for review in a CAT tool; apply it with zhen review apply")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary")
     parser.set_defaults(func=run)
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     glossary_path = args.glossary if args.glossary is not None else (Path("glossary") if Path("glossary").is_dir() else None)
     settings = AlignSettings(
         encoding=args.encoding, repair_layout=not args.no_repair, qa_checks=checks_left_on(args.qa_off),
-        force=args.force,
+        force=args.force, xliff=args.xliff,
         command="zhen " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("zhen") else "",
     )
     document, outputs = align_files(args.source, args.target, args.out, load_glossary(glossary_path), settings)

@@ -10,8 +10,8 @@ MAX_FINDINGS_PRINTED = 50  # the report file lists them all
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "review", help="apply a reviewed workbook",
-        description="Work with the reviewer workbook NAME.xlsx that zhen translate wrote.",
+        "review", help="apply a reviewed workbook or XLIFF file",
+        description="Work with the reviewer workbook NAME.xlsx (or NAME.xlf from --xliff) that zhen translate wrote.",
     )
     parser.set_defaults(func=lambda args: _usage(parser))
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
@@ -21,9 +21,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "NAME.final.md (bilingual), NAME.tmx (TMX 1.4b) and NAME.review.txt. The final English "
                     "of each segment is its Reviewed translation where given, else the machine translation. "
                     "A workbook whose source cells or rows were changed is refused (exit status 2) and "
-                    "nothing is written.",
+                    "nothing is written. NAME.xlf/NAME.xliff back from a CAT tool is applied the same way: "
+                    "its target is the final English, its state the status (final or signed-off: Approved, "
+                    "translated: Edited, others: To review) and its added notes the comment.",
     )
-    apply.add_argument("workbook", type=Path, metavar="NAME.xlsx", help="the reviewed workbook")
+    apply.add_argument("workbook", type=Path, metavar="NAME.xlsx",
+                       help="the reviewed workbook, or the reviewed XLIFF file (NAME.xlf)")
     apply.add_argument("--out", type=Path, default=None, help="output folder (default: the workbook's folder)")
     apply.add_argument("--glossary", type=Path, default=None,
                        help="glossary YAML file or folder to check the final English against "

@@ -45,6 +45,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "low-confidence)")
     parser.add_argument("--force", action="store_true",
                         help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
+    parser.add_argument("--xliff", action="store_true",
+                        help="also write NAME.xlf (XLIFF 1.2) for review in a CAT tool; apply it with zhen review apply")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     parser.set_defaults(func=run)
 
@@ -79,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         command="zhen " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("zhen") else "",
     )
     show_progress = not args.quiet and sys.stderr.isatty()
-    job = TranslateJob(settings, glossary, args.out, force=args.force, show_progress=show_progress)
+    job = TranslateJob(settings, glossary, args.out, force=args.force, show_progress=show_progress,
+                       xliff=args.xliff)
     started = time.perf_counter()
     for path in args.inputs:
         result = job.translate_file(path)

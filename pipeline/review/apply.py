@@ -22,6 +22,7 @@ from pipeline.outputs import prepare_output_folder, review_output_paths, write_t
 from pipeline.postprocess import join_english
 from pipeline.qa import run_checks
 from pipeline.review.workbook import read_reviewed_workbook
+from pipeline.review.xliff import XLIFF_SUFFIXES, read_reviewed_xliff
 from pipeline.terms import assign_hits, verify_terms
 
 
@@ -162,9 +163,10 @@ def review_report(result: ReviewResult) -> str:
 
 def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
                  approved_only: bool = False) -> ReviewResult:
-    """Check a reviewed workbook, rebuild the final document and write its outputs."""
+    """Check a reviewed workbook (or XLIFF file), rebuild the final document and write its outputs."""
     path = Path(path)
-    reviewed = read_reviewed_workbook(path)  # raises before anything is written
+    reader = read_reviewed_xliff if path.suffix.lower() in XLIFF_SUFFIXES else read_reviewed_workbook
+    reviewed = reader(path)  # raises before anything is written
     name = path.stem
     document = rebuild_document(reviewed)
     recheck(document, glossary)
