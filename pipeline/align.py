@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
+                                 is_chinese_salutation, is_english_salutation)
 from pipeline.document import Document, Flag, Paragraph, Segment
 from pipeline.glossary.model import Glossary
 from pipeline.qa.checks import expected_length
@@ -24,9 +26,13 @@ from pipeline.qa.numbers import english_quantities, source_quantities
 from pipeline.segment import split_sentences
 
 # Prior probability of each match shape (Gale & Church's estimates, halved between mirror shapes).
-MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.045, (2, 1): 0.045, (1, 0): 0.005, (0, 1): 0.005}
+# The wider shapes (2–2, 1–3, 3–1) are rare and get low priors: they serve salutations and openings
+# that one side writes on several lines and the other on one, and headings that cross over.
+MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.04, (2, 1): 0.04, (1, 0): 0.005, (0, 1): 0.005,
+                                              (2, 2): 0.001, (1, 3): 0.002, (3, 1): 0.002}
 LENGTH_VARIANCE = 6.8  # variance of the English length per unit of expected length (Gale & Church's s²)
 ANCHOR_WEIGHT = 3.0  # cost of one anchor found on one side of a match and not the other
+UNCERTAIN_MARGIN = 2.0  # a match whose best rival alignment costs less than this much more is flagged (nats)
 
 _ABBREVIATIONS = frozenset("""mr mrs ms dr prof st no nos vs etc e.g i.e u.s u.k u.n gen sen rep gov co ltd inc corp
     jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est univ""".split())
@@ -60,13 +66,17 @@ class Anchors:
         self.vocabulary = set().union(*(self.chinese(text) for text in source_texts)) if source_texts else set()
 
     def chinese(self, text: str) -> frozenset[str]:
-        found = {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in source_quantities(text)}
+        found = chinese_cues(text)
+        _, text = chinese_heading_number(text)  # a heading's number is a cue, not a quantity
+        found |= {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in source_quantities(text)}
         found |= {f"g:{match.entry.en.lower()}" for match in self.glossary.match(text)}
         found |= {f"l:{word.lower()}" for word in _LATIN_NAME.findall(text) if word.lower() not in _STOPWORDS}
         return frozenset(found)
 
     def english(self, text: str) -> frozenset[str]:
-        found = {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in english_quantities(text)}
+        found = english_cues(text)
+        _, text = english_heading_number(text)
+        found |= {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in english_quantities(text)}
         lowered = text.lower()
         found |= {f"g:{rendering}" for rendering in self.renderings if rendering in lowered}
         found |= {f"l:{word.lower()}" for word in _LATIN_NAME.findall(text)}
@@ -98,12 +108,9 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -
     return cost + ANCHOR_WEIGHT * len(source_anchors ^ target_anchors)
 
 
-def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None) -> Alignment:
-    """The cheapest sequence of 1–1, 1–2, 2–1, 1–0 and 0–1 matches covering both sides in order."""
-    if ratio is None:
-        expected = sum(unit.length for unit in sources)
-        ratio = (sum(unit.length for unit in targets) / expected) if expected else 1.0
-        ratio = ratio or 1.0
+def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float
+                ) -> tuple[list[list[float]], list[list[tuple[int, int]]]]:
+    """Forward dynamic programme: the cheapest cost of aligning the first i sources with the first j targets."""
     rows, columns = len(sources), len(targets)
     best = [[math.inf] * (columns + 1) for _ in range(rows + 1)]
     step: list[list[tuple[int, int]]] = [[(0, 0)] * (columns + 1) for _ in range(rows + 1)]
@@ -115,18 +122,146 @@ def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float |
                 if start_i < 0 or start_j < 0 or best[start_i][start_j] == math.inf:
                     continue
                 chosen = sources[start_i:i]
-                if len(chosen) == 2 and chosen[0].group != chosen[1].group:
+                if len(chosen) > 1 and any(unit.group != chosen[0].group for unit in chosen):
                     continue
                 cost = best[start_i][start_j] + match_cost(chosen, targets[start_j:j], ratio)
                 if cost < best[i][j]:
                     best[i][j], step[i][j] = cost, (taken_source, taken_target)
+    return best, step
+
+
+def _document_ratio(sources: Sequence[Unit], targets: Sequence[Unit]) -> float:
+    expected = sum(unit.length for unit in sources)
+    ratio = (sum(unit.length for unit in targets) / expected) if expected else 1.0
+    return ratio or 1.0
+
+
+def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None) -> Alignment:
+    """The cheapest sequence of matches (1–1, 1–2, 2–1, 2–2, 1–3, 3–1, 1–0, 0–1) covering both sides in order."""
+    return align_with_margins(sources, targets, ratio)[0]
+
+
+def align_with_margins(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None
+                       ) -> tuple[Alignment, list[float]]:
+    """The cheapest alignment, and for each match how much more the best alignment that disagrees costs.
+
+    A match's margin is the extra cost (in nats) of the cheapest alignment that moves one of its
+    two boundaries — ends the match's source text against other English, or its English against
+    other source text. A small margin means the text itself cannot decide where the match ends.
+    (Alignments that jump over a boundary with a wider shape are not counted, so the margin is an
+    upper bound.)
+    """
+    ratio = ratio if ratio is not None else _document_ratio(sources, targets)
+    forward, step = _best_costs(sources, targets, ratio)
+    backward_reversed, _ = _best_costs(sources[::-1], targets[::-1], ratio)
+    rows, columns = len(sources), len(targets)
+    through = [[forward[i][j] + backward_reversed[rows - i][columns - j] for j in range(columns + 1)]
+               for i in range(rows + 1)]
+    total = forward[rows][columns]
     alignment: Alignment = []
+    nodes = [(rows, columns)]  # the boundaries between matches, from the end back to the start
     i, j = rows, columns
     while i or j:
         taken_source, taken_target = step[i][j]
         alignment.append((list(range(i - taken_source, i)), list(range(j - taken_target, j))))
         i, j = i - taken_source, j - taken_target
-    return alignment[::-1]
+        nodes.append((i, j))
+    alignment.reverse()
+    nodes.reverse()
+
+    def boundary_margin(i: int, j: int) -> float:
+        if (i, j) in ((0, 0), (rows, columns)):
+            return math.inf
+        others = [through[i][b] for b in range(columns + 1) if b != j] + [through[a][j] for a in range(rows + 1) if a != i]
+        return min(others, default=math.inf) - total
+
+    margins = [min(boundary_margin(*nodes[k]), boundary_margin(*nodes[k + 1])) for k in range(len(alignment))]
+    return alignment, margins
+
+
+def _runs(salutations: Sequence[bool]) -> list[list[int]]:
+    """Consecutive salutation lines as one run each; every other unit on its own."""
+    runs: list[list[int]] = []
+    for index, salutation in enumerate(salutations):
+        if salutation and runs and salutations[runs[-1][-1]]:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _joined(units: Sequence[Unit], run: list[int]) -> Unit:
+    chosen = [units[index] for index in run]
+    return Unit(" ".join(unit.text for unit in chosen), sum(unit.length for unit in chosen),
+                frozenset().union(*(unit.anchors for unit in chosen)), chosen[0].group)
+
+
+def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
+                     source_salutations: Sequence[bool], target_salutations: Sequence[bool]
+                     ) -> tuple[Alignment, list[float]]:
+    """Align paragraphs, each side's run of salutation lines taken as one unit, then lines inside a run.
+
+    One side often writes the salutation on five lines and the other on one or two (or merges
+    it with the title block); as whole runs the two sides match 1–1, and inside a matched pair of
+    runs the lines are aligned again. In a speech the lines before the salutation (title,
+    subtitle, date, speaker) are aligned on their own: where they do not match line by line —
+    the English reorders them — they are kept together as one match. Returns the alignment and
+    each match's margin.
+    """
+    opening = (source_salutations.index(True) if True in source_salutations else 0,
+               target_salutations.index(True) if True in target_salutations else 0)
+    if not all(opening):
+        opening = (0, 0)
+    # The opening is the run of short lines (no sentence ends them) just before the salutation;
+    # prose before it (a news agency's lead) is aligned as usual.
+    first = (_short_lines_before(sources, opening[0]), _short_lines_before(targets, opening[1]))
+    if first[0] == opening[0] or first[1] == opening[1]:
+        first = opening = (0, 0)
+    alignment, margins = align_with_margins(sources[:first[0]], targets[:first[1]], ratio) if all(first) else ([], [])
+    alignment += [([i + first[0] for i in s], [j + first[1] for j in t]) for s, t in
+                  _align_opening(sources[first[0]:opening[0]], targets[first[1]:opening[1]], ratio)[0]]
+    margins += [math.inf] * (len(alignment) - len(margins))
+    source_runs = [[index + opening[0] for index in run] for run in _runs(source_salutations[opening[0]:])]
+    target_runs = [[index + opening[1] for index in run] for run in _runs(target_salutations[opening[1]:])]
+    grouped, grouped_margins = align_with_margins([_joined(sources, run) for run in source_runs],
+                                                  [_joined(targets, run) for run in target_runs], ratio)
+    for (source_indices, target_indices), margin in zip(grouped, grouped_margins):
+        inner_sources = [index for run in source_indices for index in source_runs[run]]
+        inner_targets = [index for run in target_indices for index in target_runs[run]]
+        if len(inner_sources) > 1 and len(inner_targets) > 1 and len(source_indices) == len(target_indices) == 1:
+            inner, _ = align_with_margins([sources[i] for i in inner_sources], [targets[j] for j in inner_targets], ratio)
+            if all(match_sources and match_targets for match_sources, match_targets in inner):
+                alignment += [([inner_sources[i] for i in s], [inner_targets[j] for j in t]) for s, t in inner]
+                margins += [margin] * len(inner)  # lines inside a run: the run's certainty
+                continue
+        alignment.append((inner_sources, inner_targets))
+        margins.append(margin)
+    return alignment, margins
+
+
+def _short_lines_before(units: Sequence[Unit], end: int) -> int:
+    """Where the run of short lines (titles, dates, speaker) ending just before ``end`` begins."""
+    start = end
+    while start > 0 and units[start - 1].length <= 160 and units[start - 1].text.rstrip()[-1:] not in "。！？：.!?:":
+        start -= 1
+    return start
+
+
+def _align_opening(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -> tuple[Alignment, list[float]]:
+    """The lines before a speech's salutation: line by line while the anchors agree, the rest as one match."""
+    if not sources or not targets:
+        return [], []
+    alignment, margins = align_with_margins(sources, targets, ratio)
+    for position, (source_indices, target_indices) in enumerate(alignment):
+        # Titles render terms freely: only numbers, dates and names decide whether lines match.
+        source_anchors = frozenset(a for i in source_indices for a in sources[i].anchors if not a.startswith("g:"))
+        target_anchors = frozenset(a for j in target_indices for a in targets[j].anchors if not a.startswith("g:"))
+        if (not source_indices or not target_indices or not source_anchors <= target_anchors
+                or ("speaker" in source_anchors) != ("speaker" in target_anchors)):
+            rest = alignment[position:]
+            lumped = ([i for match in rest for i in match[0]], [j for match in rest for j in match[1]])
+            return alignment[:position] + [lumped], margins[:position] + [math.inf]
+    return alignment, margins
 
 
 # --- sentences -----------------------------------------------------------------------------------
@@ -159,18 +294,19 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
     anchors = Anchors([paragraph.source for paragraph in paragraphs], glossary)
     source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source)) for p in paragraphs]
     target_units = [Unit(text, float(len(text)), anchors.english(text)) for text in english]
-    alignment = align_units(source_units, target_units)
-    total = sum(unit.length for unit in source_units)
-    ratio = (sum(unit.length for unit in target_units) / total if total else 1.0) or 1.0
+    ratio = _document_ratio(source_units, target_units)
+    alignment, margins = align_paragraphs(source_units, target_units, ratio,
+                                          [is_chinese_salutation(p.source) for p in paragraphs],
+                                          [is_english_salutation(text) for text in english])
     for paragraph in document.paragraphs:
         paragraph.segments = []
         if not paragraph.translatable:
             paragraph.target = paragraph.source
     unmatched: list[str] = []  # English paragraphs with no source, before any segment exists
-    for sources, targets in alignment:
+    for (sources, targets), margin in zip(alignment, margins):
         chosen = [paragraphs[index] for index in sources]
         texts = [english[index] for index in targets]
-        _flag_paragraph_match(chosen, targets)
+        _flag_paragraph_match(chosen, targets, margin)
         if chosen:
             _align_sentences(chosen, texts, anchors, ratio)
             segments = [segment for paragraph in chosen for segment in paragraph.segments]
@@ -216,6 +352,8 @@ def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], an
         if extra:
             _add_unmatched(segment, extra, before=True)
             extra = []
+        if not targets:
+            _flag(segment, "No English sentence corresponds to this sentence; it may be untranslated.")
         paragraph.segments.append(segment)
         last = segment
 
@@ -224,15 +362,21 @@ def _flag(segment: Segment, message: str) -> None:
     segment.flags.append(Flag("alignment", "warning", message))
 
 
-def _flag_paragraph_match(chosen: Sequence[Paragraph], targets: Sequence[int]) -> None:
+def _flag_paragraph_match(chosen: Sequence[Paragraph], targets: Sequence[int], margin: float = math.inf) -> None:
+    """Info on splits and merges (the English is free to paragraph its own way); a warning where unsure."""
     numbers = " and ".join(str(index + 1) for index in targets)
-    if len(chosen) == 1 and len(targets) == 2:
-        chosen[0].flags.append(Flag("alignment", "info", f"The English splits this paragraph in two (English paragraphs {numbers})."))
-    elif len(chosen) == 2:
-        chosen[0].flags.append(Flag("alignment", "info",
-                                    f"The English merges this paragraph and {chosen[1].id} into one (English paragraph {numbers})."))
-    elif chosen and not targets:
+    others = " and ".join(paragraph.id for paragraph in chosen[1:])
+    if len(chosen) == 1 and len(targets) >= 2:
+        chosen[0].flags.append(Flag("alignment", "info", f"The English splits this paragraph in {len(targets)} "
+                                    f"(English paragraphs {numbers})."))
+    elif len(chosen) >= 2 and targets:
+        chosen[0].flags.append(Flag("alignment", "info", f"The English merges this paragraph and {others} into "
+                                    f"{'one' if len(targets) == 1 else len(targets)} (English paragraph {numbers})."))
+    if chosen and not targets:
         chosen[0].flags.append(Flag("alignment", "warning", "No English paragraph corresponds to this paragraph; it may be untranslated."))
+    elif chosen and margin < UNCERTAIN_MARGIN:
+        chosen[0].flags.append(Flag("alignment", "warning", f"Uncertain alignment: English paragraph {numbers} may belong "
+                                    f"with a neighbouring paragraph instead; check where this paragraph's English begins and ends."))
 
 
 def _shorten(text: str, limit: int = 60) -> str:

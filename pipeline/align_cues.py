@@ -1,0 +1,120 @@
+"""Cues for aligning short units: heading numbers, salutations and quotations, on both sides.
+
+Long paragraphs align on length and on the numbers and names they share; a heading, a salutation
+line or a one-line quotation is too short for the length model to tell apart from its neighbours.
+These cues are what a reader uses instead: a heading's number (一、 = I., （一） = 1.), the words of
+a salutation (尊敬的 = Distinguished / Your Excellency, 女士们，先生们 = Ladies and Gentlemen) and the
+quotation mark a quoted line opens with. Each becomes an anchor that must agree on both sides.
+"""
+
+from __future__ import annotations
+
+import regex
+
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                   "八": 8, "九": 9, "十": 10}
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+# 一、 / 十二、 / （一） / (一) / 1. / 1、 / (1) at the start of a Chinese heading or list line.
+_CHINESE_NUMBERING = regex.compile(r"^\s*(?:([一二三四五六七八九十]{1,3})、|[（(]([一二三四五六七八九十]{1,3})[）)]"
+                                   r"|(\d{1,2})[.、．]\s*(?!\d)|[（(](\d{1,2})[）)])")
+# I. / IV. / 1. / (1) / 1) at the start of an English heading ("I.Humanity" has no space after the point).
+_ENGLISH_NUMBERING = regex.compile(r"^\s*(?:([IVXLC]{1,6})\.\s*(?=\p{Lu}|\s)|(\d{1,2})[.)]\s+(?!\d)|\((\d{1,2})\)\s*)")
+
+_CHINESE_SALUTATION = regex.compile(r"尊敬的|各位|女士们|先生们|朋友们|同事们|同志们|来宾|代表们|阁下")
+_ENGLISH_SALUTATION = regex.compile(r"\b(?:Excellenc(?:y|ies)|Distinguished|Dear|Ladies|Gentlemen|Friends|Colleagues|"
+                                    r"Guests|Deputies|Delegates|Heads of|Representatives|Members of)\b")
+SALUTATION_LENGTH = 160  # a salutation line is short: longer text is prose that happens to end in a comma
+_OPENING_QUOTE = regex.compile(r"^\s*[“「『\"‘]")
+# A speaker line: 中华人民共和国主席 习近平 (office, a space, a name) / Xi Jinping, President of … / Speech by H.E. …
+_CHINESE_SPEAKER = regex.compile(r"^\s*\p{Han}{2,24}[ \u3000]+\p{Han}{2,4}\s*$")
+_ENGLISH_SPEAKER = regex.compile(r"\b(?:President|Premier|Chairman|Chairwoman|Vice|Minister|Ambassador|Secretary|"
+                                 r"Speech by|Remarks by|H\.E\.)\b")
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20 (the numbers headings use)."""
+    if "十" not in text:
+        return _CHINESE_DIGITS[text[-1]]
+    tens, _, units = text.partition("十")
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def roman_number(text: str) -> int:
+    """IV → 4."""
+    values = [_ROMAN[character] for character in text.lower()]
+    return sum(-value if next_value > value else value for value, next_value in zip(values, values[1:] + [0]))
+
+
+def chinese_heading_number(text: str) -> tuple[int | None, str]:
+    """The number a Chinese heading or list line starts with, and the text after it."""
+    match = _CHINESE_NUMBERING.match(text)
+    if not match:
+        return None, text
+    chinese, bracketed, digits, bracketed_digits = match.groups()
+    number = chinese_number(chinese or bracketed) if (chinese or bracketed) else int(digits or bracketed_digits)
+    return number, text[match.end():]
+
+
+def english_heading_number(text: str) -> tuple[int | None, str]:
+    """The number an English heading or list line starts with (I., 1., (1)), and the text after it."""
+    match = _ENGLISH_NUMBERING.match(text)
+    if not match:
+        return None, text
+    roman, digits, bracketed = match.groups()
+    return (roman_number(roman) if roman else int(digits or bracketed)), text[match.end():]
+
+
+def is_chinese_salutation(text: str) -> bool:
+    """尊敬的…， / 各位来宾， / 女士们，先生们，朋友们： — a line addressing the audience."""
+    text = text.strip()
+    if not text or len(text) > SALUTATION_LENGTH // 2 or regex.search(r"[。？]", text):
+        return False
+    if text[-1] in "，,":  # prose never ends a paragraph on a comma
+        return True
+    return text[-1] in "：:！!" and bool(_CHINESE_SALUTATION.search(text))
+
+
+def is_english_salutation(text: str) -> bool:
+    """Your Excellency…, / Distinguished Guests, / Ladies and Gentlemen: — a line addressing the audience."""
+    text = text.strip()
+    if not text or len(text) > SALUTATION_LENGTH:
+        return False
+    if text[-1] == ",":
+        return True
+    return text[-1] in ":!" and bool(_ENGLISH_SALUTATION.search(text))
+
+
+def opens_with_quotation(text: str) -> bool:
+    """The unit begins with a quotation mark (a quoted line, a classical quotation)."""
+    return bool(_OPENING_QUOTE.match(text))
+
+
+def chinese_cues(text: str) -> set[str]:
+    """The short-unit anchors of a Chinese paragraph or sentence."""
+    cues: set[str] = set()
+    number, _ = chinese_heading_number(text)
+    if number is not None:
+        cues.add(f"h:{number}")
+    if is_chinese_salutation(text):
+        cues.add("salutation")
+    if opens_with_quotation(text):
+        cues.add("quotation")
+    if _CHINESE_SPEAKER.match(text):
+        cues.add("speaker")
+    return cues
+
+
+def english_cues(text: str) -> set[str]:
+    """The short-unit anchors of an English paragraph or sentence."""
+    cues: set[str] = set()
+    number, _ = english_heading_number(text)
+    if number is not None:
+        cues.add(f"h:{number}")
+    if is_english_salutation(text):
+        cues.add("salutation")
+    if opens_with_quotation(text):
+        cues.add("quotation")
+    if len(text) <= SALUTATION_LENGTH and not is_english_salutation(text) and _ENGLISH_SPEAKER.search(text):
+        cues.add("speaker")
+    return cues
