@@ -367,7 +367,8 @@ def _flag_paragraph_match(chosen: Sequence[Paragraph], targets: Sequence[int], m
     numbers = " and ".join(str(index + 1) for index in targets)
     others = " and ".join(paragraph.id for paragraph in chosen[1:])
     if len(chosen) == 1 and len(targets) >= 2:
-        chosen[0].flags.append(Flag("alignment", "info", f"The English splits this paragraph in {len(targets)} "
+        parts = {2: "two", 3: "three"}.get(len(targets), str(len(targets)))
+        chosen[0].flags.append(Flag("alignment", "info", f"The English splits this paragraph in {parts} "
                                     f"(English paragraphs {numbers})."))
     elif len(chosen) >= 2 and targets:
         chosen[0].flags.append(Flag("alignment", "info", f"The English merges this paragraph and {others} into "
