@@ -219,7 +219,7 @@ def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: fl
         first = opening = (0, 0)
     alignment, margins = align_with_margins(sources[:first[0]], targets[:first[1]], ratio) if all(first) else ([], [])
     alignment += [([i + first[0] for i in s], [j + first[1] for j in t]) for s, t in
-                  _align_opening(sources[first[0]:opening[0]], targets[first[1]:opening[1]], ratio)[0]]
+                  _align_opening(sources[first[0]:opening[0]], targets[first[1]:opening[1]])]
     margins += [math.inf] * (len(alignment) - len(margins))
     source_runs = [[index + opening[0] for index in run] for run in _runs(source_salutations[opening[0]:])]
     target_runs = [[index + opening[1] for index in run] for run in _runs(target_salutations[opening[1]:])]
@@ -247,21 +247,46 @@ def _short_lines_before(units: Sequence[Unit], end: int) -> int:
     return start
 
 
-def _align_opening(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -> tuple[Alignment, list[float]]:
-    """The lines before a speech's salutation: line by line while the anchors agree, the rest as one match."""
+def _align_opening(sources: Sequence[Unit], targets: Sequence[Unit]) -> Alignment:
+    """The lines before a speech's salutation: line by line from each end while they agree, the rest as one match.
+
+    The English often reorders these lines (the speaker before the date, the occasion split off
+    the title), so pairing them one by one would link a date to a name. Lines pair off from the
+    top and from the bottom while their numbers, dates and speaker cues agree; what is left in
+    the middle, where the two sides cross, stays together as one match.
+    """
     if not sources or not targets:
-        return [], []
-    alignment, margins = align_with_margins(sources, targets, ratio)
-    for position, (source_indices, target_indices) in enumerate(alignment):
-        # Titles render terms freely: only numbers, dates and names decide whether lines match.
-        source_anchors = frozenset(a for i in source_indices for a in sources[i].anchors if not a.startswith("g:"))
-        target_anchors = frozenset(a for j in target_indices for a in targets[j].anchors if not a.startswith("g:"))
-        if (not source_indices or not target_indices or not source_anchors <= target_anchors
-                or ("speaker" in source_anchors) != ("speaker" in target_anchors)):
-            rest = alignment[position:]
-            lumped = ([i for match in rest for i in match[0]], [j for match in rest for j in match[1]])
-            return alignment[:position] + [lumped], margins[:position] + [math.inf]
-    return alignment, margins
+        return []
+
+    def agree(source: Unit, target: Unit) -> bool:
+        # Titles render terms freely: only numbers, dates, names and the speaker cue decide.
+        source_anchors = frozenset(a for a in source.anchors if not a.startswith("g:"))
+        target_anchors = frozenset(a for a in target.anchors if not a.startswith("g:"))
+        return source_anchors <= target_anchors and ("speaker" in source_anchors) == ("speaker" in target_anchors)
+
+    top = 0
+    while top < min(len(sources), len(targets)) and agree(sources[top], targets[top]):
+        top += 1
+    bottom = 0
+    while (bottom < min(len(sources), len(targets)) - top
+           and agree(sources[len(sources) - 1 - bottom], targets[len(targets) - 1 - bottom])):
+        bottom += 1
+    head = [([k], [k]) for k in range(top)]
+    tail = [([len(sources) - bottom + k], [len(targets) - bottom + k]) for k in range(bottom)]
+    middle = (list(range(top, len(sources) - bottom)), list(range(top, len(targets) - bottom)))
+    if middle[0] and middle[1]:
+        return head + [middle] + tail
+    if not middle[0] and not middle[1]:
+        return head + tail
+    # One side has lines left over (Wen Jiabao / Premier of the State Council for 国务院总理 温家宝):
+    # they belong with the neighbouring line on the other side.
+    if tail:
+        tail[0] = (middle[0] + tail[0][0], middle[1] + tail[0][1])
+    elif head:
+        head[-1] = (head[-1][0] + middle[0], head[-1][1] + middle[1])
+    else:
+        return [middle]
+    return head + tail
 
 
 # --- sentences -----------------------------------------------------------------------------------
