@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
-                                 is_chinese_salutation, is_english_salutation)
+                                 is_chinese_heading, is_chinese_salutation, is_english_heading, is_english_salutation)
 from pipeline.document import Document, Flag, Paragraph, Segment
 from pipeline.glossary.model import Glossary
 from pipeline.qa.checks import expected_length
@@ -28,10 +28,12 @@ from pipeline.segment import split_sentences
 # Prior probability of each match shape (Gale & Church's estimates, halved between mirror shapes).
 # The wider shapes (2–2, 1–3, 3–1) are rare and get low priors: they serve salutations and openings
 # that one side writes on several lines and the other on one, and headings that cross over.
-MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.04, (2, 1): 0.04, (1, 0): 0.005, (0, 1): 0.005,
+MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.04, (2, 1): 0.04, (1, 0): 0.01, (0, 1): 0.01,
                                               (2, 2): 0.001, (1, 3): 0.002, (3, 1): 0.002}
 LENGTH_VARIANCE = 6.8  # variance of the English length per unit of expected length (Gale & Church's s²)
 ANCHOR_WEIGHT = 3.0  # cost of one anchor found on one side of a match and not the other
+CUES = frozenset({"salutation", "quotation", "speaker"})
+HEADING_MIX_COST = 5.0  # cost of merging a heading with prose on one side of a match
 UNCERTAIN_MARGIN = 2.0  # a match whose best rival alignment costs less than this much more is flagged (nats)
 
 _ABBREVIATIONS = frozenset("""mr mrs ms dr prof st no nos vs etc e.g i.e u.s u.k u.n gen sen rep gov co ltd inc corp
@@ -49,6 +51,7 @@ class Unit:
     length: float
     anchors: frozenset[str]
     group: int = 0  # source units with different groups (paragraphs) are never merged
+    heading: bool = False  # a numbered heading or a lead-in line (过去一年：): it is not merged into prose
 
 
 Alignment = list[tuple[list[int], list[int]]]  # (source indices, target indices) per match, in order
@@ -103,9 +106,15 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -
         mean = max(1.0, (source_length * ratio + target_length) / 2)
         delta = (target_length - source_length * ratio) / math.sqrt(mean * LENGTH_VARIANCE)
         cost -= math.log(max(_normal_tail(delta), 1e-12))
+    for side in (sources, targets):  # a heading with the prose after it is two units, not one
+        if len(side) > 1 and len({unit.heading for unit in side}) > 1:
+            cost += HEADING_MIX_COST
     source_anchors = frozenset().union(*(unit.anchors for unit in sources))
     target_anchors = frozenset().union(*(unit.anchors for unit in targets))
-    return cost + ANCHOR_WEIGHT * len(source_anchors ^ target_anchors)
+    disagreeing = source_anchors ^ target_anchors
+    if not sources or not targets:  # a heading or salutation is as likely left out as any text
+        disagreeing = frozenset(anchor for anchor in disagreeing if anchor not in CUES and not anchor.startswith("h:"))
+    return cost + ANCHOR_WEIGHT * len(disagreeing)
 
 
 def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float
@@ -193,7 +202,7 @@ def _runs(salutations: Sequence[bool]) -> list[list[int]]:
 def _joined(units: Sequence[Unit], run: list[int]) -> Unit:
     chosen = [units[index] for index in run]
     return Unit(" ".join(unit.text for unit in chosen), sum(unit.length for unit in chosen),
-                frozenset().union(*(unit.anchors for unit in chosen)), chosen[0].group)
+                frozenset().union(*(unit.anchors for unit in chosen)), chosen[0].group, all(unit.heading for unit in chosen))
 
 
 def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
@@ -317,8 +326,9 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
     """
     paragraphs = [paragraph for paragraph in document.paragraphs if paragraph.translatable]
     anchors = Anchors([paragraph.source for paragraph in paragraphs], glossary)
-    source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source)) for p in paragraphs]
-    target_units = [Unit(text, float(len(text)), anchors.english(text)) for text in english]
+    source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source), heading=is_chinese_heading(p.source))
+                    for p in paragraphs]
+    target_units = [Unit(text, float(len(text)), anchors.english(text), heading=is_english_heading(text)) for text in english]
     ratio = _document_ratio(source_units, target_units)
     alignment, margins = align_paragraphs(source_units, target_units, ratio,
                                           [is_chinese_salutation(p.source) for p in paragraphs],

@@ -85,6 +85,22 @@ def is_english_salutation(text: str) -> bool:
     return text[-1] in ":!" and bool(_ENGLISH_SALUTATION.search(text))
 
 
+def is_chinese_heading(text: str) -> bool:
+    """A numbered heading (一、 / （一）) or a short lead-in line ending in a colon (过去一年：), not a salutation."""
+    text = text.strip()
+    if not text or is_chinese_salutation(text):
+        return False
+    return chinese_heading_number(text)[0] is not None or (text[-1] in "：:" and len(text) <= 30)
+
+
+def is_english_heading(text: str) -> bool:
+    """A numbered heading (I. / 1.) or a short lead-in line ending in a colon, not a salutation."""
+    text = text.strip()
+    if not text or is_english_salutation(text):
+        return False
+    return english_heading_number(text)[0] is not None or (text[-1] == ":" and len(text) <= 80)
+
+
 def opens_with_quotation(text: str) -> bool:
     """The unit begins with a quotation mark (a quoted line, a classical quotation)."""
     return bool(_OPENING_QUOTE.match(text))
