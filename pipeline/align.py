@@ -33,6 +33,8 @@ MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.04, (2, 1)
 LENGTH_VARIANCE = 12.6  # variance of the English length per unit of expected length, measured on tests/data/official (Gale & Church had 6.8 for European pairs)
 ANCHOR_WEIGHT = 3.0  # cost of one anchor found on one side of a match and not the other
 FREE_RENDERING_WEIGHT = 1.0  # cost of a glossary term in the source whose rendering the English does not use
+SET_RATIO = 1.52  # English characters per expected character over the official set's matched paragraphs
+RATIO_PRIOR_WEIGHT = 500.0  # expected characters' worth of evidence the set's ratio counts for
 CUES = frozenset({"salutation", "quotation", "speaker"})
 HEADING_MIX_COST = 5.0  # cost of merging a heading with prose on one side of a match
 UNCERTAIN_MARGIN = 2.0  # a match whose best rival alignment costs less than this much more is flagged (nats)
@@ -114,6 +116,8 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -
     target_anchors = frozenset().union(*(unit.anchors for unit in targets))
     disagreeing = source_anchors ^ target_anchors
     if not sources or not targets:  # a heading or salutation is as likely left out as any text
+        if all(unit.heading for unit in (*sources, *targets)):
+            disagreeing = frozenset()  # 过去五年： over a list: its number is the list's, not a figure
         disagreeing = frozenset(anchor for anchor in disagreeing if anchor not in CUES and not anchor.startswith("h:"))
     # A term the English renders freely leaves a glossary anchor on the Chinese side alone; that is
     # weaker evidence against a match than an English rendering with no source term.
@@ -144,9 +148,15 @@ def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float
 
 
 def _document_ratio(sources: Sequence[Unit], targets: Sequence[Unit]) -> float:
+    """English length per unit of expected length: the document's own, drawn towards the set's.
+
+    A short document's own ratio is swayed by one paragraph left out or added, which would then
+    look like a merge; so the measured ratio of the official set counts as ``RATIO_PRIOR_WEIGHT``
+    characters of evidence, and a long document's own ratio outweighs it.
+    """
     expected = sum(unit.length for unit in sources)
-    ratio = (sum(unit.length for unit in targets) / expected) if expected else 1.0
-    return ratio or 1.0
+    english = sum(unit.length for unit in targets)
+    return (english + RATIO_PRIOR_WEIGHT * SET_RATIO) / (expected + RATIO_PRIOR_WEIGHT)
 
 
 def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None) -> Alignment:
@@ -391,7 +401,7 @@ def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], an
         if extra:
             _add_unmatched(segment, extra, before=True)
             extra = []
-        if not targets:
+        if not targets and not is_chinese_salutation(source):  # a salutation line's English sits with the first line
             _flag(segment, "No English sentence corresponds to this sentence; it may be untranslated.")
         paragraph.segments.append(segment)
         last = segment
