@@ -24,6 +24,9 @@ from pipeline.ingest.text import read_document  # noqa: E402
 from pipeline.jobs import read_english  # noqa: E402
 from pipeline.run import ALIGN_STAGES, RunContext, RunSettings, run_stages  # noqa: E402
 
+# Alignment warnings by kind, told apart by how their message begins.
+FLAG_KINDS = {"uncertain": "Uncertain alignment", "no_english_paragraph": "No English paragraph",
+              "no_english_sentence": "No English sentence", "english_without_source": "The English “"}
 STAGES = [(name, stage) for name, stage in ALIGN_STAGES if name in ("layout", "match_terms", "align")]
 
 
@@ -49,13 +52,15 @@ def evaluate(source: Path, english_path: Path, gold: dict[int, frozenset[int]], 
     paragraphs = [p for p in document.paragraphs if p.translatable]
     by_id = {p.id: p for p in document.paragraphs}
     found: dict[int, frozenset[int]] = {}  # Chinese paragraph number (1-based input block) → English numbers
-    flagged_blocks: set[int] = set()
+    flagged: dict[str, set[int]] = {kind: set() for kind in FLAG_KINDS}
     for link in alignment_record(document, context.alignment):
         blocks = [b for pid in link["source"] for b in _blocks(by_id[pid])]
         for block in blocks:
             found[block] = frozenset(link["english"])
-        if any(_alignment_flags(by_id[pid]) for pid in link["source"]) or (not link["source"] and link["english"]):
-            flagged_blocks.update(blocks)
+        for pid in link["source"]:
+            for message in _alignment_flags(by_id[pid]):
+                kind = next((kind for kind, start in FLAG_KINDS.items() if message.startswith(start)), "other")
+                flagged.setdefault(kind, set()).update(blocks)
     for paragraph in document.paragraphs:  # text kept as is (code, tables) has no English
         if not paragraph.translatable:
             for block in _blocks(paragraph):
@@ -68,21 +73,21 @@ def evaluate(source: Path, english_path: Path, gold: dict[int, frozenset[int]], 
             union = frozenset().union(*(gold[b] for b in blocks))
             gold.update({b: union for b in blocks})
     wrong = sorted(n for n in gold if found.get(n, frozenset()) != gold[n])
-    flagged = sorted(flagged_blocks & set(gold))
+    flags = {kind: {"flagged": len(blocks & set(gold)), "on_wrong": len(blocks & set(wrong))}
+             for kind, blocks in flagged.items()}
     return {"paragraphs": len(gold), "right": len(gold) - len(wrong), "wrong": wrong,
             "found": {n: sorted(found.get(n, ())) for n in wrong}, "gold": {n: sorted(gold[n]) for n in wrong},
-            "flags": len(flagged), "flags_on_wrong": len(set(flagged) & set(wrong)),
-            "translatable": len(paragraphs)}
+            "flags": flags, "translatable": len(paragraphs), "_flagged": set().union(*flagged.values())}
 
 
 def _blocks(paragraph) -> list[int]:
     return sorted({paragraph.block + 1, *(b + 1 for b in paragraph.joined_from)})
 
 
-def _alignment_flags(paragraph) -> list:
+def _alignment_flags(paragraph) -> list[str]:
     flags = [f for f in paragraph.flags if f.check == "alignment" and f.severity != "info"]
     flags += [f for s in paragraph.segments for f in s.flags if f.check == "alignment" and f.severity != "info"]
-    return flags
+    return [flag.message for flag in flags]
 
 
 def main() -> int:
@@ -101,17 +106,22 @@ def main() -> int:
         result = evaluate(args.data / f"{name}.zh.txt", args.data / f"{name}.en.txt", gold_links(gold_path), glossary)
         if not args.show_wrong:
             result = {k: v for k, v in result.items() if k not in ("found", "gold")}
+        result["_flagged"] = result.get("_flagged", set())
         documents[name] = result
     total = sum(r["paragraphs"] for r in documents.values())
     right = sum(r["right"] for r in documents.values())
-    flags = sum(r["flags"] for r in documents.values())
-    on_wrong = sum(r["flags_on_wrong"] for r in documents.values())
+    flags: dict[str, dict[str, int]] = {}
+    for result in documents.values():
+        for kind, counts in result["flags"].items():
+            totals = flags.setdefault(kind, {"flagged": 0, "on_wrong": 0})
+            totals["flagged"] += counts["flagged"]
+            totals["on_wrong"] += counts["on_wrong"]
     wrong = total - right
+    wrong_flagged = sum(len(set(r["wrong"]) & r.pop("_flagged")) for r in documents.values())
     print(json.dumps({"documents": documents, "overall": {
         "paragraphs": total, "right": right, "accuracy": round(right / total, 4) if total else None,
-        "flags": flags, "flags_on_wrong": on_wrong,
-        "flag_precision": round(on_wrong / flags, 4) if flags else None,
-        "wrong_flagged": round(on_wrong / wrong, 4) if wrong else None}}, ensure_ascii=False, indent=1))
+        "flags": flags,  # Chinese paragraphs flagged, and how many of them are aligned wrongly
+        "wrong_paragraphs_flagged": wrong_flagged, "wrong_paragraphs": wrong}}, ensure_ascii=False, indent=1))
     return 0
 
 

@@ -30,6 +30,8 @@ from pipeline.segment import split_sentences
 # that one side writes on several lines and the other on one, and headings that cross over.
 MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.04, (2, 1): 0.04, (1, 0): 0.01, (0, 1): 0.01,
                                               (2, 2): 0.001, (1, 3): 0.002, (3, 1): 0.002}
+# Inside a matched paragraph a sentence is rarely left out: more often the English cuts it differently.
+SENTENCE_PRIORS: dict[tuple[int, int], float] = {**MATCH_PRIORS, (1, 0): 0.001, (0, 1): 0.001}
 LENGTH_VARIANCE = 12.6  # variance of the English length per unit of expected length, measured on tests/data/official (Gale & Church had 6.8 for European pairs)
 ANCHOR_WEIGHT = 3.0  # cost of one anchor found on one side of a match and not the other
 FREE_RENDERING_WEIGHT = 1.0  # cost of a glossary term in the source whose rendering the English does not use
@@ -96,13 +98,14 @@ def _normal_tail(delta: float) -> float:
     return math.erfc(abs(delta) / math.sqrt(2))
 
 
-def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -> float:
+def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
+               priors: dict[tuple[int, int], float] = MATCH_PRIORS) -> float:
     """−log probability of a match: its shape's prior, the length model, the anchors that disagree.
 
     A text left out or added (1–0, 0–1) pays its prior and its anchors only: the length model
     says nothing about text with no counterpart.
     """
-    cost = -math.log(MATCH_PRIORS[(len(sources), len(targets))])
+    cost = -math.log(priors[(len(sources), len(targets))])
     if sources and targets:
         source_length = sum(unit.length for unit in sources)
         target_length = sum(unit.length for unit in targets)
@@ -125,7 +128,7 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -
     return cost + ANCHOR_WEIGHT * (len(disagreeing) - free_renderings) + FREE_RENDERING_WEIGHT * free_renderings
 
 
-def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float
+def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float, priors: dict[tuple[int, int], float]
                 ) -> tuple[list[list[float]], list[list[tuple[int, int]]]]:
     """Forward dynamic programme: the cheapest cost of aligning the first i sources with the first j targets."""
     rows, columns = len(sources), len(targets)
@@ -134,14 +137,14 @@ def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float
     best[0][0] = 0.0
     for i in range(rows + 1):
         for j in range(columns + 1):
-            for taken_source, taken_target in MATCH_PRIORS:
+            for taken_source, taken_target in priors:
                 start_i, start_j = i - taken_source, j - taken_target
                 if start_i < 0 or start_j < 0 or best[start_i][start_j] == math.inf:
                     continue
                 chosen = sources[start_i:i]
                 if len(chosen) > 1 and any(unit.group != chosen[0].group for unit in chosen):
                     continue
-                cost = best[start_i][start_j] + match_cost(chosen, targets[start_j:j], ratio)
+                cost = best[start_i][start_j] + match_cost(chosen, targets[start_j:j], ratio, priors)
                 if cost < best[i][j]:
                     best[i][j], step[i][j] = cost, (taken_source, taken_target)
     return best, step
@@ -159,13 +162,14 @@ def _document_ratio(sources: Sequence[Unit], targets: Sequence[Unit]) -> float:
     return (english + RATIO_PRIOR_WEIGHT * SET_RATIO) / (expected + RATIO_PRIOR_WEIGHT)
 
 
-def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None) -> Alignment:
+def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None,
+                priors: dict[tuple[int, int], float] = MATCH_PRIORS) -> Alignment:
     """The cheapest sequence of matches (1–1, 1–2, 2–1, 2–2, 1–3, 3–1, 1–0, 0–1) covering both sides in order."""
-    return align_with_margins(sources, targets, ratio)[0]
+    return align_with_margins(sources, targets, ratio, priors)[0]
 
 
-def align_with_margins(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None
-                       ) -> tuple[Alignment, list[float]]:
+def align_with_margins(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None,
+                       priors: dict[tuple[int, int], float] = MATCH_PRIORS) -> tuple[Alignment, list[float]]:
     """The cheapest alignment, and for each match how much more the best alignment that disagrees costs.
 
     A match's margin is the extra cost (in nats) of the cheapest alignment that moves one of its
@@ -175,8 +179,8 @@ def align_with_margins(sources: Sequence[Unit], targets: Sequence[Unit], ratio: 
     upper bound.)
     """
     ratio = ratio if ratio is not None else _document_ratio(sources, targets)
-    forward, step = _best_costs(sources, targets, ratio)
-    backward_reversed, _ = _best_costs(sources[::-1], targets[::-1], ratio)
+    forward, step = _best_costs(sources, targets, ratio, priors)
+    backward_reversed, _ = _best_costs(sources[::-1], targets[::-1], ratio, priors)
     rows, columns = len(sources), len(targets)
     through = [[forward[i][j] + backward_reversed[rows - i][columns - j] for j in range(columns + 1)]
                for i in range(rows + 1)]
@@ -356,7 +360,9 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
         chosen = [paragraphs[index] for index in sources]
         texts = [english[index] for index in targets]
         _flag_paragraph_match(chosen, targets, margin)
-        if chosen:
+        if chosen and texts and (all(is_chinese_salutation(p.source) for p in chosen) or len(chosen) > 1 < len(texts)):
+            _keep_together(chosen, texts)  # salutation lines, a reordered title block: no sentences to pair
+        elif chosen:
             _align_sentences(chosen, texts, anchors, ratio)
             segments = [segment for paragraph in chosen for segment in paragraph.segments]
             if unmatched and segments:
@@ -378,6 +384,15 @@ def _add_unmatched(segment: Segment, texts: Sequence[str], before: bool = False)
     _flag(segment, f"The English “{_shorten(text)}” has no counterpart in the source.")
 
 
+def _keep_together(paragraphs: Sequence[Paragraph], english: Sequence[str]) -> None:
+    """One segment per paragraph, the first carrying all the English: the lines match only as a whole."""
+    target = " ".join(english)
+    for number, paragraph in enumerate(paragraphs):
+        text = target if number == 0 else ""
+        paragraph.segments = [Segment(id=f"{paragraph.id}.s1", source=paragraph.source, parts=[paragraph.source],
+                                      part_targets=[text], target=text)]
+
+
 def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], anchors: Anchors, ratio: float) -> None:
     sentences = [(number, sentence) for number, paragraph in enumerate(paragraphs)
                  for sentence in split_sentences(paragraph.source)]
@@ -386,7 +401,7 @@ def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], an
     target_units = [Unit(text, float(len(text)), anchors.english(text)) for text in english_sentences]
     extra: list[str] = []  # English sentences with no source before the first segment
     last: Segment | None = None
-    for sources, targets in align_units(source_units, target_units, ratio):
+    for sources, targets in align_units(source_units, target_units, ratio, SENTENCE_PRIORS):
         target = " ".join(english_sentences[index] for index in targets)
         if not sources:
             if last is not None:
@@ -401,7 +416,7 @@ def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], an
         if extra:
             _add_unmatched(segment, extra, before=True)
             extra = []
-        if not targets and not is_chinese_salutation(source):  # a salutation line's English sits with the first line
+        if not targets and english and not is_chinese_salutation(source):  # (a paragraph without English is flagged as such)
             _flag(segment, "No English sentence corresponds to this sentence; it may be untranslated.")
         paragraph.segments.append(segment)
         last = segment
