@@ -1,12 +1,16 @@
 """Align a Chinese document with an existing English translation, paragraph by paragraph, then sentence by sentence.
 
 The English (by a person or another MT system) may split or merge paragraphs differently, so
-paragraphs are aligned by dynamic programming (pipeline.align_model) over 1–1, 1–2, 2–1, 2–2, 1–3, 3–1, 1–0 and 0–1 matches, each costed
-by a Gale–Church length model (Gale & Church 1993: the English length is about proportional to the
-source length, with a normal spread) plus *anchors* that must agree on both sides: numbers and
-dates, glossary renderings and Latin-script names. Sentences are then aligned the same way inside
-each paragraph match. The result is an ordinary :class:`~pipeline.document.Document` whose segments
-carry the English, so the same QA and exports serve a human translation as a machine one.
+paragraphs are aligned by dynamic programming (``pipeline.align_model``) over 1–1, 1–2, 2–1, 2–2,
+1–3, 3–1, 1–0 and 0–1 matches, each costed by a Gale–Church length model (Gale & Church 1993: the
+English length is about proportional to the source length, with a normal spread) plus *anchors*
+that must agree on both sides: numbers and dates, glossary renderings, Latin-script names, and for
+short units heading numbers, salutations, quotation marks and speaker lines
+(``pipeline.align_cues``). Sentences are then aligned the same way inside each paragraph match.
+A match is flagged only where the alignment itself is uncertain (a rival alignment costs little
+more) or where one side has no counterpart. The result is an ordinary
+:class:`~pipeline.document.Document` whose segments carry the English, so the same QA and exports
+serve a human translation as a machine one.
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.04, (2, 1)
                                               (2, 2): 0.001, (1, 3): 0.002, (3, 1): 0.002}
 # Inside a matched paragraph a sentence is rarely left out: more often the English cuts it differently.
 SENTENCE_PRIORS: dict[tuple[int, int], float] = {**MATCH_PRIORS, (1, 0): 0.001, (0, 1): 0.001}
-LENGTH_VARIANCE = 12.6  # variance of the English length per unit of expected length, measured on tests/data/official (Gale & Church had 6.8 for European pairs)
+# Variance of the English length per unit of expected length, measured over the matched paragraphs of
+# tests/data/official (Gale & Church had 6.8 for European language pairs).
+LENGTH_VARIANCE = 12.6
 ANCHOR_WEIGHT = 3.0  # cost of one anchor found on one side of a match and not the other
 FREE_RENDERING_WEIGHT = 1.0  # cost of a glossary term in the source whose rendering the English does not use
 SET_RATIO = 1.52  # English characters per expected character over the official set's matched paragraphs
