@@ -93,6 +93,13 @@ def is_chinese_heading(text: str) -> bool:
     return chinese_heading_number(text)[0] is not None or (text[-1] in "：:" and len(text) <= 30)
 
 
+def is_chinese_title_line(text: str) -> bool:
+    """A short title line: no punctuation, no figures but a year (2024年工作回顾, 目录)."""
+    text = text.strip()
+    return (0 < len(text) <= 16 and not regex.search(r"\p{P}", text)
+            and not regex.search(r"\d", regex.sub(r"^\d{4}年", "", text)))
+
+
 def is_english_heading(text: str) -> bool:
     """A numbered heading (I. / 1.) or a short lead-in line ending in a colon, not a salutation."""
     text = text.strip()

@@ -27,7 +27,7 @@ FREE_RENDERING_WEIGHT = 1.0  # cost of a glossary term in the source whose rende
 SET_RATIO = 1.52  # English characters per expected character over the official set's matched paragraphs
 RATIO_PRIOR_WEIGHT = 500.0  # expected characters' worth of evidence the set's ratio counts for
 CUES = frozenset({"salutation", "quotation", "speaker"})
-HEADING_MIX_COST = 5.0  # cost of merging a heading with prose on one side of a match
+HEADING_MIX_COST = 5.0  # cost of merging a heading or a salutation with prose on one side of a match
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Unit:
     anchors: frozenset[str]
     group: int = 0  # source units with different groups (paragraphs) are never merged
     heading: bool = False  # a numbered heading or a lead-in line (过去一年：): it is not merged into prose
+    title: bool = False  # a short title line (2024年工作回顾): it is not merged into sentences
 
 
 Alignment = list[tuple[list[int], list[int]]]  # (source indices, target indices) per match, in order
@@ -65,20 +66,28 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
         mean = max(1.0, (source_length * ratio + target_length) / 2)
         delta = (target_length - source_length * ratio) / math.sqrt(mean * LENGTH_VARIANCE)
         cost -= math.log(max(_normal_tail(delta), 1e-12))
-    for side in (sources, targets):  # a heading with the prose after it is two units, not one
-        if len(side) > 1 and len({unit.heading for unit in side}) > 1:
+    for side in (sources, targets):  # a heading or salutation with the prose after it is two units, not one
+        if len(side) > 1 and _mixes_kinds(side):
             cost += HEADING_MIX_COST
     source_anchors = frozenset().union(*(unit.anchors for unit in sources))
     target_anchors = frozenset().union(*(unit.anchors for unit in targets))
     disagreeing = source_anchors ^ target_anchors
     if not sources or not targets:  # a heading or salutation is as likely left out as any text
-        if all(unit.heading for unit in (*sources, *targets)):
+        if all(unit.heading or unit.title for unit in (*sources, *targets)):
             disagreeing = frozenset()  # 过去五年： over a list: its number is the list's, not a figure
         disagreeing = frozenset(anchor for anchor in disagreeing if anchor not in CUES and not anchor.startswith("h:"))
     # A term the English renders freely leaves a glossary anchor on the Chinese side alone; that is
     # weaker evidence against a match than an English rendering with no source term.
     free_renderings = sum(1 for anchor in disagreeing if anchor.startswith("g:") and anchor in source_anchors)
     return cost + ANCHOR_WEIGHT * (len(disagreeing) - free_renderings) + FREE_RENDERING_WEIGHT * free_renderings
+
+
+def _mixes_kinds(units: Sequence[Unit]) -> bool:
+    """A heading or salutation together with other text, or a title line together with sentences."""
+    kinds = {"heading" if unit.heading else "salutation" if "salutation" in unit.anchors else
+             "title" if unit.title else "sentence" if unit.text.rstrip()[-1:] in "。！？.!?" else "other"
+             for unit in units}
+    return bool(kinds & {"heading", "salutation"}) and len(kinds) > 1 or {"title", "sentence"} <= kinds
 
 
 def _best_costs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float, priors: dict[tuple[int, int], float]
@@ -173,7 +182,8 @@ def _runs(salutations: Sequence[bool]) -> list[list[int]]:
 def _joined(units: Sequence[Unit], run: list[int]) -> Unit:
     chosen = [units[index] for index in run]
     return Unit(" ".join(unit.text for unit in chosen), sum(unit.length for unit in chosen),
-                frozenset().union(*(unit.anchors for unit in chosen)), chosen[0].group, all(unit.heading for unit in chosen))
+                frozenset().union(*(unit.anchors for unit in chosen)), chosen[0].group,
+                all(unit.heading for unit in chosen), all(unit.title for unit in chosen))
 
 
 def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
