@@ -108,6 +108,12 @@ def is_english_heading(text: str) -> bool:
     return english_heading_number(text)[0] is not None or (text[-1] == ":" and len(text) <= 80)
 
 
+def is_english_title_line(text: str) -> bool:
+    """A short line that is not a sentence: a title, an author or publisher line, a date."""
+    text = text.strip()
+    return 0 < len(text) <= 100 and text[-1] not in ".!?;:,”\"’'" and not regex.search(r"[.!?]\s+\p{Lu}", text)
+
+
 def opens_with_quotation(text: str) -> bool:
     """The unit begins with a quotation mark (a quoted line, a classical quotation)."""
     return bool(_OPENING_QUOTE.match(text))
