@@ -158,10 +158,13 @@ def align_with_margins(sources: Sequence[Unit], targets: Sequence[Unit], ratio: 
     alignment.reverse()
     nodes.reverse()
 
+    on_path = set(nodes)  # a 1–0 or 0–1 puts two boundaries of the best path in one column or row
+
     def boundary_margin(i: int, j: int) -> float:
         if (i, j) in ((0, 0), (rows, columns)):
             return math.inf
-        others = [through[i][b] for b in range(columns + 1) if b != j] + [through[a][j] for a in range(rows + 1) if a != i]
+        others = ([through[i][b] for b in range(columns + 1) if (i, b) not in on_path]
+                  + [through[a][j] for a in range(rows + 1) if (a, j) not in on_path])
         return min(others, default=math.inf) - total
 
     margins = [min(boundary_margin(*nodes[k]), boundary_margin(*nodes[k + 1])) for k in range(len(alignment))]
