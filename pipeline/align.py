@@ -22,7 +22,7 @@ import regex
 
 from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
                                  is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading,
-                                 is_english_salutation, is_english_title_line)
+                                 is_english_salutation, is_english_title_line, repeats_next)
 from pipeline.align_model import (SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units,  # noqa: F401 (API)
                                   document_ratio, match_cost)
 from pipeline.document import Document, Flag, Paragraph, Segment
@@ -100,7 +100,8 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
     source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source),
                          heading=is_chinese_heading(p.source), title=is_chinese_title_line(p.source)) for p in paragraphs]
     target_units = [Unit(text, float(len(text)), anchors.english(text), heading=is_english_heading(text),
-                         title=is_english_title_line(text)) for text in english]
+                         title=is_english_title_line(text), repeated=repeats_next(english, index))
+                    for index, text in enumerate(english)]
     ratio = document_ratio(source_units, target_units)
     alignment, margins = align_paragraphs(source_units, target_units, ratio,
                                           [is_chinese_salutation(p.source) for p in paragraphs],

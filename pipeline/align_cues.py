@@ -9,6 +9,8 @@ quotation mark a quoted line opens with. Each becomes an anchor that must agree 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import regex
 
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -112,6 +114,15 @@ def is_english_title_line(text: str) -> bool:
     """A short line that is not a sentence: a title, an author or publisher line, a date."""
     text = text.strip()
     return 0 < len(text) <= 100 and text[-1] not in ".!?;:,”\"’'" and not regex.search(r"[.!?]\s+\p{Lu}", text)
+
+
+def repeats_next(paragraphs: Sequence[str], index: int) -> bool:
+    """A pull quote or subheading whose words come again in the next paragraph (a news site's quote header)."""
+    if index + 1 >= len(paragraphs):
+        return False
+    words = regex.sub(r"[^\p{L}\p{N} ]", "", paragraphs[index]).lower().split()
+    following = " ".join(regex.sub(r"[^\p{L}\p{N} ]", "", paragraphs[index + 1]).lower().split())
+    return 2 <= len(words) <= 40 and " ".join(words) in following
 
 
 def opens_with_quotation(text: str) -> bool:

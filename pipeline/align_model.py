@@ -40,6 +40,7 @@ class Unit:
     group: int = 0  # source units with different groups (paragraphs) are never merged
     heading: bool = False  # a numbered heading or a lead-in line (过去一年：): it is not merged into prose
     title: bool = False  # a short title line (2024年工作回顾): it is not merged into sentences
+    repeated: bool = False  # a pull quote: its words come again in the next paragraph, which it heads
 
 
 Alignment = list[tuple[list[int], list[int]]]  # (source indices, target indices) per match, in order
@@ -72,6 +73,10 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
     source_anchors = frozenset().union(*(unit.anchors for unit in sources))
     target_anchors = frozenset().union(*(unit.anchors for unit in targets))
     disagreeing = source_anchors ^ target_anchors
+    if any(unit.repeated for unit in (*sources, *targets)):
+        if not sources or not targets:
+            return -math.log(priors[(1, 1)])  # a pull quote has no source of its own: its paragraph has
+        cost += HEADING_MIX_COST
     if not sources or not targets:  # a heading or salutation is as likely left out as any text
         if all(unit.heading or unit.title for unit in (*sources, *targets)):
             disagreeing = frozenset()  # 过去五年： over a list: its number is the list's, not a figure
@@ -183,6 +188,8 @@ def _runs(salutations: Sequence[bool]) -> list[list[int]]:
 
 
 def _joined(units: Sequence[Unit], run: list[int]) -> Unit:
+    if len(run) == 1:
+        return units[run[0]]
     chosen = [units[index] for index in run]
     return Unit(" ".join(unit.text for unit in chosen), sum(unit.length for unit in chosen),
                 frozenset().union(*(unit.anchors for unit in chosen)), chosen[0].group,

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.align import align_document
 from pipeline.align_cues import (chinese_cues, english_cues, is_chinese_heading, is_chinese_salutation,
-                                 is_english_salutation)
+                                 is_english_salutation, repeats_next)
 from pipeline.document import Document
 from pipeline.glossary.load import load_glossary
 from pipeline.ingest.text import split_blocks
@@ -25,7 +25,7 @@ from pipeline.layout.classify import classify_blocks
 REPO = Path(__file__).resolve().parents[1]
 OFFICIAL = REPO / "tests" / "data" / "official"
 GOAL = 0.97  # share of Chinese paragraphs aligned as the hand-made alignment says
-FLOOR = 0.94  # what the aligner reaches today; a change that loses ground fails here
+FLOOR = 0.945  # what the aligner reaches today; a change that loses ground fails here
 
 
 def _benchmark():
@@ -99,6 +99,17 @@ def test_chinese_heading(text: str, heading: bool) -> None:
     assert is_chinese_heading(text) is heading
 
 
+@pytest.mark.parametrize("paragraphs, index, repeated", [
+    (["Work closely together", "I'm confident that as we work closely together, we will succeed."], 0, True),
+    (["The ceaseless inflow of rivers makes the ocean deep.", "As a saying goes, the ceaseless inflow of rivers makes "
+      "the ocean deep."], 0, True),
+    (["Work together", "We will cooperate."], 0, False),
+    (["Work closely together"], 0, False),
+])
+def test_repeats_next(paragraphs: list[str], index: int, repeated: bool) -> None:
+    assert repeats_next(paragraphs, index) is repeated
+
+
 # --- shapes ----------------------------------------------------------------------------------------
 
 BODY_ZH = "今天，我们在这里举行第三届论坛开幕式。我谨代表中国政府和中国人民，对各位嘉宾表示热烈欢迎！"
@@ -156,6 +167,20 @@ def test_short_headings(chinese: list[str], english: list[str], expected: list) 
                  [([0], [0]), ([1], [1]), ([2], [2])], id="quotation-between-paragraphs"),
 ])
 def test_quotations(chinese: list[str], english: list[str], expected: list) -> None:
+    assert aligned(chinese, english) == expected
+
+
+PULL_QUOTE_EN = "The ceaseless inflow of rivers makes the ocean deep."
+QUOTED_ZH = "“河海不择细流，故能就其深。”如果人为阻断江河的流入，再大的海，迟早都有干涸的一天。"
+QUOTED_EN = ("As a Chinese saying goes, the ceaseless inflow of rivers makes the ocean deep. However, were such "
+             "inflow to be cut, the ocean however big would eventually dry up.")
+
+
+@pytest.mark.parametrize("chinese, english, expected", [
+    pytest.param([BODY_ZH, QUOTED_ZH, SECOND_ZH], [BODY_EN, PULL_QUOTE_EN, QUOTED_EN, SECOND_EN],
+                 [([0], [0]), ([], [1]), ([1], [2]), ([2], [3])], id="pull-quote-heading-its-paragraph"),
+])
+def test_pull_quotes_have_no_source(chinese: list[str], english: list[str], expected: list) -> None:
     assert aligned(chinese, english) == expected
 
 
