@@ -22,7 +22,8 @@ import regex
 
 from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
                                  is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading,
-                                 is_english_salutation, is_english_title_line, repeats_next)
+                                 is_chinese_furniture, is_english_furniture, is_english_salutation,
+                                 is_english_title_line, repeats_next)
 from pipeline.align_model import (SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units,  # noqa: F401 (API)
                                   document_ratio, match_cost)
 from pipeline.document import Document, Flag, Paragraph, Segment
@@ -98,9 +99,11 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
     paragraphs = [paragraph for paragraph in document.paragraphs if paragraph.translatable]
     anchors = Anchors([paragraph.source for paragraph in paragraphs], glossary)
     source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source),
-                         heading=is_chinese_heading(p.source), title=is_chinese_title_line(p.source)) for p in paragraphs]
+                         heading=is_chinese_heading(p.source), title=is_chinese_title_line(p.source),
+                         furniture=is_chinese_furniture(p.source)) for p in paragraphs]
     target_units = [Unit(text, float(len(text)), anchors.english(text), heading=is_english_heading(text),
-                         title=is_english_title_line(text), repeated=repeats_next(english, index))
+                         title=is_english_title_line(text),
+                         furniture=repeats_next(english, index) or is_english_furniture(text))
                     for index, text in enumerate(english)]
     ratio = document_ratio(source_units, target_units)
     alignment, margins = align_paragraphs(source_units, target_units, ratio,

@@ -116,6 +116,22 @@ def is_english_title_line(text: str) -> bool:
     return 0 < len(text) <= 100 and text[-1] not in ".!?;:,”\"’'" and not regex.search(r"[.!?]\s+\p{Lu}", text)
 
 
+# What the publisher adds around a text: an editor's note, "the full text follows", a dateline lead.
+_ENGLISH_FURNITURE = regex.compile(r"^\s*(?:Editor['’]s note|Full text of|(?:The )?following is|"
+                                   r"[A-Z][A-Z .,]+, [A-Z][a-z]+\.? \d{1,2} (?:\([A-Za-z]+\) )?--)")
+_CHINESE_FURNITURE = regex.compile(r"^\s*(?:新华社.{0,24}?电|编者按|编者注|\p{Han}{2,8}社.{0,12}?\d{1,2}月\d{1,2}日电)")
+
+
+def is_english_furniture(text: str) -> bool:
+    """An editor's note, a "full text follows" line or a news agency's dateline lead."""
+    return bool(_ENGLISH_FURNITURE.match(text))
+
+
+def is_chinese_furniture(text: str) -> bool:
+    """A news agency's dateline lead (新华社…电) or an editor's note (编者按)."""
+    return bool(_CHINESE_FURNITURE.match(text))
+
+
 def repeats_next(paragraphs: Sequence[str], index: int) -> bool:
     """A pull quote or subheading whose words come again in the next paragraph (a news site's quote header)."""
     if index + 1 >= len(paragraphs):

@@ -40,7 +40,9 @@ class Unit:
     group: int = 0  # source units with different groups (paragraphs) are never merged
     heading: bool = False  # a numbered heading or a lead-in line (过去一年：): it is not merged into prose
     title: bool = False  # a short title line (2024年工作回顾): it is not merged into sentences
-    repeated: bool = False  # a pull quote: its words come again in the next paragraph, which it heads
+    # What the publisher adds, not the author: a pull quote repeating the next paragraph, an editor's
+    # note, a news agency's dateline lead. One side has it, the other need not.
+    furniture: bool = False
 
 
 Alignment = list[tuple[list[int], list[int]]]  # (source indices, target indices) per match, in order
@@ -73,9 +75,9 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
     source_anchors = frozenset().union(*(unit.anchors for unit in sources))
     target_anchors = frozenset().union(*(unit.anchors for unit in targets))
     disagreeing = source_anchors ^ target_anchors
-    if any(unit.repeated for unit in (*sources, *targets)):
+    if any(unit.furniture for unit in (*sources, *targets)):
         if not sources or not targets:
-            return -math.log(priors[(1, 1)])  # a pull quote has no source of its own: its paragraph has
+            return -math.log(priors[(1, 1)])  # left out or added as often as translated
         cost += HEADING_MIX_COST
     if not sources or not targets:  # a heading or salutation is as likely left out as any text
         if all(unit.heading or unit.title for unit in (*sources, *targets)):
