@@ -32,7 +32,7 @@ from pipeline.qa.checks import expected_length
 from pipeline.qa.numbers import english_quantities, source_quantities
 from pipeline.segment import split_sentences
 
-UNCERTAIN_MARGIN = 1.5  # a match whose best rival alignment costs less than this much more is flagged (nats)
+UNCERTAIN_MARGIN = 1.0  # a match whose best rival alignment costs less than this much more is flagged (nats)
 
 _ABBREVIATIONS = frozenset("""mr mrs ms dr prof st no nos vs etc e.g i.e u.s u.k u.n gen sen rep gov co ltd inc corp
     jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est univ""".split())

@@ -96,8 +96,10 @@ def is_chinese_heading(text: str) -> bool:
 
 
 def is_chinese_title_line(text: str) -> bool:
-    """A short title line: no punctuation, no figures but a year (2024年工作回顾, 目录)."""
+    """A title line: a subtitle, a bracketed date line, or a short line without punctuation or figures (2024年工作回顾)."""
     text = text.strip()
+    if regex.fullmatch(r"——[^。！？]{2,60}|[（(][^。！？（）()]{2,40}[）)]", text):
+        return True  # a subtitle line (——在…上的讲话) or a bracketed date and place line (（2021年4月20日，北京）)
     return (0 < len(text) <= 16 and not regex.search(r"\p{P}", text)
             and not regex.search(r"\d", regex.sub(r"^\d{4}年", "", text)))
 
