@@ -5,6 +5,9 @@ line or a one-line quotation is too short for the length model to tell apart fro
 These cues are what a reader uses instead: a heading's number (一、 = I., （一） = 1.), the words of
 a salutation (尊敬的 = Distinguished / Your Excellency, 女士们，先生们 = Ladies and Gentlemen) and the
 quotation mark a quoted line opens with. Each becomes an anchor that must agree on both sides.
+Other cues say what kind of line a unit is — a heading, a title line, a salutation — so that it
+is not merged into the prose beside it, or that it is the publisher's furniture (an editor's note,
+a dateline lead, a pull quote) that one side may carry and the other not.
 """
 
 from __future__ import annotations
