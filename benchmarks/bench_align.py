@@ -43,11 +43,12 @@ def gold_links(path: Path) -> dict[int, frozenset[int]]:
     return gold
 
 
-def evaluate(source: Path, english_path: Path, gold: dict[int, frozenset[int]], glossary) -> dict:
+def evaluate(source: Path, english_path: Path, gold: dict[int, frozenset[int]], glossary,
+             repair_layout: bool = True) -> dict:
     """Align one document and compare it with the gold links."""
     gold = dict(gold)
     document = read_document(source)
-    context = RunContext(RunSettings(), glossary, english=read_english(english_path), english_file=english_path)
+    context = RunContext(RunSettings(repair_layout=repair_layout), glossary, english=read_english(english_path), english_file=english_path)
     run_stages(document, context, STAGES)
     paragraphs = [p for p in document.paragraphs if p.translatable]
     by_id = {p.id: p for p in document.paragraphs}
@@ -96,6 +97,7 @@ def main() -> int:
     parser.add_argument("--glossary", type=Path, default=ROOT / "glossary")
     parser.add_argument("--only", default=None, help="one document id")
     parser.add_argument("--show-wrong", action="store_true")
+    parser.add_argument("--no-repair", action="store_true", help="align without layout repair (as zhen align --no-repair)")
     args = parser.parse_args()
     glossary = load_glossary(args.glossary)
     documents = {}
@@ -103,7 +105,8 @@ def main() -> int:
         name = gold_path.name.removesuffix(".paragraphs.tsv")
         if args.only and name != args.only:
             continue
-        result = evaluate(args.data / f"{name}.zh.txt", args.data / f"{name}.en.txt", gold_links(gold_path), glossary)
+        result = evaluate(args.data / f"{name}.zh.txt", args.data / f"{name}.en.txt", gold_links(gold_path), glossary,
+                          repair_layout=not args.no_repair)
         if not args.show_wrong:
             result = {k: v for k, v in result.items() if k not in ("found", "gold")}
         result["_flagged"] = result.get("_flagged", set())
