@@ -29,6 +29,11 @@ _ENGLISH_NUMBERING = regex.compile(r"^\s*(?:([IVXLC]{1,6})\.\s*(?=\p{Lu}|\s)|(\d
 _CHINESE_SALUTATION = regex.compile(r"尊敬的|各位|女士们|先生们|朋友们|同事们|同志们|来宾|代表们|阁下")
 _ENGLISH_SALUTATION = regex.compile(r"\b(?:Excellenc(?:y|ies)|Distinguished|Dear|Ladies|Gentlemen|Friends|Colleagues|"
                                     r"Guests|Deputies|Delegates|Heads of|Representatives|Members of)\b")
+# Whom a salutation line addresses, in words both sides use (尊敬的 = Distinguished / Your Excellency /
+# Dear varies too much to count).
+_ADDRESSEES = (("ladies", "女士", r"\bLadies\b"), ("friends", "朋友", r"\bFriends\b"), ("guests", "来宾|嘉宾", r"\bGuests\b"),
+               ("colleagues", "同事", r"\bColleagues\b"), ("heads", "元首|首脑", r"\bHeads? of State"),
+               ("organizations", "国际组织", r"\bInternational Organi[sz]ations?\b"))
 SALUTATION_LENGTH = 160  # a salutation line is short: longer text is prose that happens to end in a comma
 _OPENING_QUOTE = regex.compile(r"^\s*[“「『\"‘]")
 # A speaker line: 中华人民共和国主席 习近平 (office, a space, a name) / Xi Jinping, President of … / Speech by H.E. …
@@ -159,6 +164,7 @@ def chinese_cues(text: str) -> set[str]:
         cues.add(f"h:{number}")
     if is_chinese_salutation(text):
         cues.add("salutation")
+        cues |= {f"to:{name}" for name, chinese, _ in _ADDRESSEES if regex.search(chinese, text)}
     if opens_with_quotation(text):
         cues.add("quotation")
     if _CHINESE_SPEAKER.match(text):
@@ -174,6 +180,7 @@ def english_cues(text: str) -> set[str]:
         cues.add(f"h:{number}")
     if is_english_salutation(text):
         cues.add("salutation")
+        cues |= {f"to:{name}" for name, _, english in _ADDRESSEES if regex.search(english, text, flags=regex.IGNORECASE)}
     if opens_with_quotation(text):
         cues.add("quotation")
     if len(text) <= SALUTATION_LENGTH and not is_english_salutation(text) and _ENGLISH_SPEAKER.search(text):

@@ -82,7 +82,7 @@ def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float,
     if not sources or not targets:  # a heading or salutation is as likely left out as any text
         if all(unit.heading or unit.title for unit in (*sources, *targets)):
             disagreeing = frozenset()  # 过去五年： over a list: its number is the list's, not a figure
-        disagreeing = frozenset(anchor for anchor in disagreeing if anchor not in CUES and not anchor.startswith("h:"))
+        disagreeing = frozenset(anchor for anchor in disagreeing if anchor not in CUES and anchor[:2] not in ("h:", "to"))
     # A term the English renders freely leaves a glossary anchor on the Chinese side alone; that is
     # weaker evidence against a match than an English rendering with no source term.
     free_renderings = sum(1 for anchor in disagreeing if anchor.startswith("g:") and anchor in source_anchors)

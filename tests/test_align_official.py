@@ -165,6 +165,9 @@ def aligned(chinese: list[str], english: list[str]) -> list[tuple[list[int], lis
     pytest.param(["各位同事：", BODY_ZH, "各位同事！", SECOND_ZH],
                  ["Dear Colleagues,", BODY_EN, "Dear Colleagues,", SECOND_EN],
                  [([0], [0]), ([1], [1]), ([2], [2]), ([3], [3])], id="salutation-inside-a-speech"),
+    pytest.param(["尊敬的各位来宾，", "女士们，先生们，朋友们：", BODY_ZH],
+                 ["Distinguished Guests,", "Ladies and Gentlemen,", "Dear Friends,", BODY_EN],
+                 [([0], [0]), ([1], [1, 2]), ([2], [3])], id="salutation-the-english-splits-by-addressee"),
 ])
 def test_salutations(chinese: list[str], english: list[str], expected: list) -> None:
     assert aligned(chinese, english) == expected
