@@ -82,6 +82,8 @@ def test_english_salutation(text: str, salutation: bool) -> None:
     ("十二、结束语", "XII. Conclusion", {"h:12"}),
     ("“与君远相知，不道云海深。”", "“True friendship brings people close.”", {"quotation"}),
     ("中华人民共和国主席 习近平", "Xi Jinping, President of the People's Republic of China", {"speaker"}),
+    ("女士们，先生们，朋友们：", "Ladies and Gentlemen, Dear Friends:", {"salutation", "to:ladies", "to:friends"}),
+    ("各位来宾，", "Distinguished Guests,", {"salutation", "to:guests"}),
 ])
 def test_short_unit_cues_agree(chinese: str, english: str, shared: set[str]) -> None:
     assert chinese_cues(chinese) == english_cues(english) == shared
