@@ -1,51 +1,44 @@
 """Align a Chinese document with an existing English translation, paragraph by paragraph, then sentence by sentence.
 
 The English (by a person or another MT system) may split or merge paragraphs differently, so
-paragraphs are aligned by dynamic programming over 1–1, 1–2, 2–1, 1–0 and 0–1 matches, each costed
-by a Gale–Church length model (Gale & Church 1993: the English length is about proportional to the
-source length, with a normal spread) plus *anchors* that must agree on both sides: numbers and
-dates, glossary renderings and Latin-script names. Sentences are then aligned the same way inside
-each paragraph match. The result is an ordinary :class:`~pipeline.document.Document` whose segments
-carry the English, so the same QA and exports serve a human translation as a machine one.
+paragraphs are aligned by dynamic programming (``pipeline.align_model``) over 1–1, 1–2, 2–1, 2–2,
+1–3, 3–1, 1–0 and 0–1 matches, each costed by a Gale–Church length model (Gale & Church 1993: the
+English length is about proportional to the source length, with a normal spread) plus *anchors*
+that must agree on both sides: numbers and dates, glossary renderings, Latin-script names, and for
+short units heading numbers, salutations, quotation marks and speaker lines
+(``pipeline.align_cues``). Sentences are then aligned the same way inside each paragraph match.
+A match is flagged only where the alignment itself is uncertain (a rival alignment costs little
+more) or where one side has no counterpart. The result is an ordinary
+:class:`~pipeline.document.Document` whose segments carry the English, so the same QA and exports
+serve a human translation as a machine one.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import regex
 
+from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
+                                 is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading,
+                                 is_chinese_furniture, is_english_furniture, is_english_salutation,
+                                 is_english_title_line, repeats_next)
+from pipeline.align_model import (SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units,  # noqa: F401 (API)
+                                  document_ratio, match_cost)
 from pipeline.document import Document, Flag, Paragraph, Segment
 from pipeline.glossary.model import Glossary
 from pipeline.qa.checks import expected_length
 from pipeline.qa.numbers import english_quantities, source_quantities
 from pipeline.segment import split_sentences
 
-# Prior probability of each match shape (Gale & Church's estimates, halved between mirror shapes).
-MATCH_PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 2): 0.045, (2, 1): 0.045, (1, 0): 0.005, (0, 1): 0.005}
-LENGTH_VARIANCE = 6.8  # variance of the English length per unit of expected length (Gale & Church's s²)
-ANCHOR_WEIGHT = 3.0  # cost of one anchor found on one side of a match and not the other
+UNCERTAIN_MARGIN = 1.0  # a match whose best rival alignment costs less than this much more is flagged (nats)
 
 _ABBREVIATIONS = frozenset("""mr mrs ms dr prof st no nos vs etc e.g i.e u.s u.k u.n gen sen rep gov co ltd inc corp
     jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est univ""".split())
 _ENGLISH_SENTENCE_END = regex.compile(r"""([.!?…]["”’')\]]*)\s+(?=["“‘'(\[]?[\p{Lu}\p{N}])""")
 _LATIN_NAME = regex.compile(r"[\p{Latin}][\p{Latin}\p{N}\-]+")
 _STOPWORDS = frozenset("and or the of in on at to for a an is are was be by with as from".split())
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A paragraph or sentence to align: its text, its (expected English) length and its anchors."""
-
-    text: str
-    length: float
-    anchors: frozenset[str]
-    group: int = 0  # source units with different groups (paragraphs) are never merged
-
-
-Alignment = list[tuple[list[int], list[int]]]  # (source indices, target indices) per match, in order
 
 
 # --- anchors -------------------------------------------------------------------------------------
@@ -60,73 +53,21 @@ class Anchors:
         self.vocabulary = set().union(*(self.chinese(text) for text in source_texts)) if source_texts else set()
 
     def chinese(self, text: str) -> frozenset[str]:
-        found = {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in source_quantities(text)}
+        found = chinese_cues(text)
+        _, text = chinese_heading_number(text)  # a heading's number is a cue, not a quantity
+        found |= {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in source_quantities(text)}
         found |= {f"g:{match.entry.en.lower()}" for match in self.glossary.match(text)}
         found |= {f"l:{word.lower()}" for word in _LATIN_NAME.findall(text) if word.lower() not in _STOPWORDS}
         return frozenset(found)
 
     def english(self, text: str) -> frozenset[str]:
-        found = {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in english_quantities(text)}
+        found = english_cues(text)
+        _, text = english_heading_number(text)
+        found |= {("m:" if quantity.kind == "month" else "n:") + f"{quantity.value:g}" for quantity in english_quantities(text)}
         lowered = text.lower()
         found |= {f"g:{rendering}" for rendering in self.renderings if rendering in lowered}
         found |= {f"l:{word.lower()}" for word in _LATIN_NAME.findall(text)}
         return frozenset(found & self.vocabulary)
-
-
-# --- the dynamic programme -----------------------------------------------------------------------
-
-def _normal_tail(delta: float) -> float:
-    """Two-sided tail probability of a standard normal beyond |delta|."""
-    return math.erfc(abs(delta) / math.sqrt(2))
-
-
-def match_cost(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float) -> float:
-    """−log probability of a match: its shape's prior, the length model, the anchors that disagree.
-
-    A text left out or added (1–0, 0–1) pays its prior and its anchors only: the length model
-    says nothing about text with no counterpart.
-    """
-    cost = -math.log(MATCH_PRIORS[(len(sources), len(targets))])
-    if sources and targets:
-        source_length = sum(unit.length for unit in sources)
-        target_length = sum(unit.length for unit in targets)
-        mean = max(1.0, (source_length * ratio + target_length) / 2)
-        delta = (target_length - source_length * ratio) / math.sqrt(mean * LENGTH_VARIANCE)
-        cost -= math.log(max(_normal_tail(delta), 1e-12))
-    source_anchors = frozenset().union(*(unit.anchors for unit in sources))
-    target_anchors = frozenset().union(*(unit.anchors for unit in targets))
-    return cost + ANCHOR_WEIGHT * len(source_anchors ^ target_anchors)
-
-
-def align_units(sources: Sequence[Unit], targets: Sequence[Unit], ratio: float | None = None) -> Alignment:
-    """The cheapest sequence of 1–1, 1–2, 2–1, 1–0 and 0–1 matches covering both sides in order."""
-    if ratio is None:
-        expected = sum(unit.length for unit in sources)
-        ratio = (sum(unit.length for unit in targets) / expected) if expected else 1.0
-        ratio = ratio or 1.0
-    rows, columns = len(sources), len(targets)
-    best = [[math.inf] * (columns + 1) for _ in range(rows + 1)]
-    step: list[list[tuple[int, int]]] = [[(0, 0)] * (columns + 1) for _ in range(rows + 1)]
-    best[0][0] = 0.0
-    for i in range(rows + 1):
-        for j in range(columns + 1):
-            for taken_source, taken_target in MATCH_PRIORS:
-                start_i, start_j = i - taken_source, j - taken_target
-                if start_i < 0 or start_j < 0 or best[start_i][start_j] == math.inf:
-                    continue
-                chosen = sources[start_i:i]
-                if len(chosen) == 2 and chosen[0].group != chosen[1].group:
-                    continue
-                cost = best[start_i][start_j] + match_cost(chosen, targets[start_j:j], ratio)
-                if cost < best[i][j]:
-                    best[i][j], step[i][j] = cost, (taken_source, taken_target)
-    alignment: Alignment = []
-    i, j = rows, columns
-    while i or j:
-        taken_source, taken_target = step[i][j]
-        alignment.append((list(range(i - taken_source, i)), list(range(j - taken_target, j))))
-        i, j = i - taken_source, j - taken_target
-    return alignment[::-1]
 
 
 # --- sentences -----------------------------------------------------------------------------------
@@ -157,21 +98,29 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
     """
     paragraphs = [paragraph for paragraph in document.paragraphs if paragraph.translatable]
     anchors = Anchors([paragraph.source for paragraph in paragraphs], glossary)
-    source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source)) for p in paragraphs]
-    target_units = [Unit(text, float(len(text)), anchors.english(text)) for text in english]
-    alignment = align_units(source_units, target_units)
-    total = sum(unit.length for unit in source_units)
-    ratio = (sum(unit.length for unit in target_units) / total if total else 1.0) or 1.0
+    source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source),
+                         heading=is_chinese_heading(p.source), title=is_chinese_title_line(p.source),
+                         furniture=is_chinese_furniture(p.source)) for p in paragraphs]
+    target_units = [Unit(text, float(len(text)), anchors.english(text), heading=is_english_heading(text),
+                         title=is_english_title_line(text),
+                         furniture=repeats_next(english, index) or is_english_furniture(text))
+                    for index, text in enumerate(english)]
+    ratio = document_ratio(source_units, target_units)
+    alignment, margins = align_paragraphs(source_units, target_units, ratio,
+                                          [is_chinese_salutation(p.source) for p in paragraphs],
+                                          [is_english_salutation(text) for text in english])
     for paragraph in document.paragraphs:
         paragraph.segments = []
         if not paragraph.translatable:
             paragraph.target = paragraph.source
     unmatched: list[str] = []  # English paragraphs with no source, before any segment exists
-    for sources, targets in alignment:
+    for (sources, targets), margin in zip(alignment, margins):
         chosen = [paragraphs[index] for index in sources]
         texts = [english[index] for index in targets]
-        _flag_paragraph_match(chosen, targets)
-        if chosen:
+        _flag_paragraph_match(chosen, targets, margin)
+        if chosen and texts and (all(is_chinese_salutation(p.source) for p in chosen) or len(chosen) > 1 < len(texts)):
+            _keep_together(chosen, texts)  # salutation lines, a reordered title block: no sentences to pair
+        elif chosen:
             _align_sentences(chosen, texts, anchors, ratio)
             segments = [segment for paragraph in chosen for segment in paragraph.segments]
             if unmatched and segments:
@@ -193,6 +142,15 @@ def _add_unmatched(segment: Segment, texts: Sequence[str], before: bool = False)
     _flag(segment, f"The English “{_shorten(text)}” has no counterpart in the source.")
 
 
+def _keep_together(paragraphs: Sequence[Paragraph], english: Sequence[str]) -> None:
+    """One segment per paragraph, the first carrying all the English: the lines match only as a whole."""
+    target = " ".join(english)
+    for number, paragraph in enumerate(paragraphs):
+        text = target if number == 0 else ""
+        paragraph.segments = [Segment(id=f"{paragraph.id}.s1", source=paragraph.source, parts=[paragraph.source],
+                                      part_targets=[text], target=text)]
+
+
 def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], anchors: Anchors, ratio: float) -> None:
     sentences = [(number, sentence) for number, paragraph in enumerate(paragraphs)
                  for sentence in split_sentences(paragraph.source)]
@@ -201,7 +159,7 @@ def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], an
     target_units = [Unit(text, float(len(text)), anchors.english(text)) for text in english_sentences]
     extra: list[str] = []  # English sentences with no source before the first segment
     last: Segment | None = None
-    for sources, targets in align_units(source_units, target_units, ratio):
+    for sources, targets in align_units(source_units, target_units, ratio, SENTENCE_PRIORS):
         target = " ".join(english_sentences[index] for index in targets)
         if not sources:
             if last is not None:
@@ -216,6 +174,8 @@ def _align_sentences(paragraphs: Sequence[Paragraph], english: Sequence[str], an
         if extra:
             _add_unmatched(segment, extra, before=True)
             extra = []
+        if not targets and english and not is_chinese_salutation(source):  # (a paragraph without English is flagged as such)
+            _flag(segment, "No English sentence corresponds to this sentence; it may be untranslated.")
         paragraph.segments.append(segment)
         last = segment
 
@@ -224,15 +184,22 @@ def _flag(segment: Segment, message: str) -> None:
     segment.flags.append(Flag("alignment", "warning", message))
 
 
-def _flag_paragraph_match(chosen: Sequence[Paragraph], targets: Sequence[int]) -> None:
+def _flag_paragraph_match(chosen: Sequence[Paragraph], targets: Sequence[int], margin: float = math.inf) -> None:
+    """Info on splits and merges (the English is free to paragraph its own way); a warning where unsure."""
     numbers = " and ".join(str(index + 1) for index in targets)
-    if len(chosen) == 1 and len(targets) == 2:
-        chosen[0].flags.append(Flag("alignment", "info", f"The English splits this paragraph in two (English paragraphs {numbers})."))
-    elif len(chosen) == 2:
-        chosen[0].flags.append(Flag("alignment", "info",
-                                    f"The English merges this paragraph and {chosen[1].id} into one (English paragraph {numbers})."))
-    elif chosen and not targets:
+    others = " and ".join(paragraph.id for paragraph in chosen[1:])
+    if len(chosen) == 1 and len(targets) >= 2:
+        parts = {2: "two", 3: "three"}.get(len(targets), str(len(targets)))
+        chosen[0].flags.append(Flag("alignment", "info", f"The English splits this paragraph in {parts} "
+                                    f"(English paragraphs {numbers})."))
+    elif len(chosen) >= 2 and targets:
+        chosen[0].flags.append(Flag("alignment", "info", f"The English merges this paragraph and {others} into "
+                                    f"{'one' if len(targets) == 1 else len(targets)} (English paragraph {numbers})."))
+    if chosen and not targets:
         chosen[0].flags.append(Flag("alignment", "warning", "No English paragraph corresponds to this paragraph; it may be untranslated."))
+    elif chosen and margin < UNCERTAIN_MARGIN:
+        chosen[0].flags.append(Flag("alignment", "warning", f"Uncertain alignment: English paragraph {numbers} may belong "
+                                    f"with a neighbouring paragraph instead; check where this paragraph's English begins and ends."))
 
 
 def _shorten(text: str, limit: int = 60) -> str:

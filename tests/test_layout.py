@@ -196,6 +196,15 @@ def test_next_paragraph_continues_a_cut_end() -> None:
     assert document.paragraphs[1].flags[0].check == "layout-join-probable"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("标题\n\n尊敬的奥尼尔勋爵，\n\n女士们、先生们，\n\n下午好！很高兴再次来到这里。",
+     ["标题", "尊敬的奥尼尔勋爵，女士们、先生们，", "下午好！很高兴再次来到这里。"]),
+    ("标题\n\n各位来宾，\n\n今天我们在这里举行开幕式。", ["标题", "各位来宾，", "今天我们在这里举行开幕式。"]),
+])
+def test_salutation_lines_join_each_other_but_not_the_speech(text: str, expected: list[str]) -> None:
+    assert [p.source for p in repaired(text).paragraphs] == expected
+
+
 def test_unresolved_fragment_is_flagged() -> None:
     document = repaired("标题\n\n正文。\n\n小节\n\n这一段没有结束")
     assert document.paragraphs[-1].source == "这一段没有结束"

@@ -18,6 +18,7 @@ import regex
 from pipeline.glossary.model import Glossary, GlossaryEntry
 from pipeline.glossary.match import has_han
 from pipeline.glossary.exchange import render_entry
+from pipeline.glossary.general import dictionary_frequency, generality_discount
 
 # Quotation and title marks around a candidate: the opening mark, then the closing one.
 _QUOTED = regex.compile(r"“([^“”\n]{2,16})”|「([^「」\n]{2,16})」|『([^『』\n]{2,16})』"
@@ -42,6 +43,12 @@ _STOP_WORDS = frozenset("""
 # Verbs that open a phrase around a term rather than a term.
 _VERBS = ("推进", "推动", "落实", "展望", "助力", "坚持", "持续", "加强", "深化", "促进", "实现", "打造",
           "构建", "发展", "建设", "开展", "完善", "提升", "扩大", "支持", "践行", "弘扬", "培育", "聚焦")
+
+
+# A phrase the writer put in quotation marks is twice as likely a term (a slogan, a coinage).
+QUOTE_BOOST = 2.0
+# A dictionary word this frequent in jieba's general corpus (about 17 per million words) is everyday language.
+EVERYDAY_FREQUENCY = 1000
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,14 @@ def suggest_terms(text: str, glossary: Glossary | None = None, *, limit: int = 3
     scores = _c_values({term: counts[term] for term in candidates})
     ranked = []
     for term in candidates:
-        score = scores[term] * (2.0 if quoted.get(term) else 1.0)
+        score = scores[term] * generality_discount(term) * (QUOTE_BOOST if quoted.get(term) else 1.0)
         if score > 0:
             ranked.append(Candidate(term, counts[term], quoted.get(term, 0), round(score, 2),
                                     _context(text, term)))
-    ranked.sort(key=lambda c: (-c.score, -c.count, c.zh))
+    # Quoted phrases that are not everyday words come first: quoting is the writer's own mark of a
+    # term or slogan, and an article holds few of them. Everyday words quoted for emphasis
+    # (“绿色”, “数字”) stay in the general ranking.
+    ranked.sort(key=lambda c: (not (c.quoted and dictionary_frequency(c.zh) < EVERYDAY_FREQUENCY), -c.score, -c.count, c.zh))
     return ranked[:limit]
 
 

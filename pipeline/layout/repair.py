@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.align_cues import is_chinese_salutation
 from pipeline.document import Document, Flag, Paragraph
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
@@ -190,7 +191,9 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     # Probable: a cut end continued by the next body paragraph, which looks whole.
     for end in ends:
         following = end + 1
-        if following < len(flow) and flow[following].kind == "body" and not flow[following].markup and free(end, following):
+        if (following < len(flow) and flow[following].kind == "body" and not flow[following].markup and free(end, following)
+                # a salutation line (…女士们、先生们，) goes on to the next salutation line, never into the speech
+                and (not is_chinese_salutation(flow[end].source) or is_chinese_salutation(flow[following].source))):
             joins[end] = _Join(following, False, "the next paragraph is taken as its continuation")
     _drop_cycles(len(flow), joins)
     return joins
