@@ -184,16 +184,15 @@ def test_probable_join_is_flagged() -> None:
     assert joined.flags[0].severity == "warning"
 
 
-def test_only_remaining_candidate_is_a_probable_join() -> None:
-    document = repaired("标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。")
-    assert document.paragraphs[1].source == "在此背景下,各方表示,要继续推进项目,最终完成。"
-    assert document.paragraphs[1].flags[0].check == "layout-join-probable"
-
-
-def test_next_paragraph_continues_a_cut_end() -> None:
-    document = repaired("标题\n\n在此背景下,各方表示,要继续\n\n推进合作。")
-    assert [p.source for p in document.paragraphs] == ["标题", "在此背景下,各方表示,要继续推进合作。"]
-    assert document.paragraphs[1].flags[0].check == "layout-join-probable"
+@pytest.mark.parametrize("text", [
+    "标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。",  # the only candidate left
+    "标题\n\n在此背景下,各方表示,要继续\n\n推进合作。",  # the next paragraph
+])
+def test_position_alone_joins_nothing_and_flags_the_fragment(text: str) -> None:
+    document = repaired(text)
+    assert not any(p.joined_from for p in document.paragraphs)
+    assert [flag.check for flag in document.paragraphs[1].flags] == ["layout-fragment"]
+    assert document.paragraphs[1].flags[0].message.startswith("Paragraph seems cut")
 
 
 def test_unresolved_fragment_is_flagged() -> None:

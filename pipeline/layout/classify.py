@@ -55,6 +55,8 @@ _CAPTION_SIGNS = regex.compile(
       | [。.!！)）]\s*{_NAME}供图$""",
     regex.VERBOSE,
 )
+_SALUTATION = regex.compile(r"^(?:尊敬的|各位|亲爱的|女士们|先生们|朋友们|同志们|同事们|记者朋友们|老师们|同学们)")
+_SALUTATION_END = regex.compile(r"[，,：:！!]$")
 _LIST_MARKER = regex.compile(r"^(?:\d{1,2}[、.)）](?!\d)|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、)")
 
 # Short openers a Chinese paragraph may legitimately begin with before its first comma.
@@ -80,6 +82,12 @@ def looks_like_heading(text: str) -> bool:
     text = text.strip()
     return (0 < len(text) <= MAX_HEADING_CHARS and not _PUNCTUATED_END.search(text)
             and not _INNER_SENTENCE_END.search(text) and len(_INNER_COMMA.findall(text)) <= 1)
+
+
+def is_salutation(text: str) -> bool:
+    """A line of address (``尊敬的各位来宾，``, ``女士们，先生们，朋友们：``): whole, though it ends in a comma."""
+    text = text.strip()
+    return len(text) <= MAX_HEADING_CHARS * 2 and bool(_SALUTATION.match(text)) and bool(_SALUTATION_END.search(text))
 
 
 def is_credit(text: str) -> bool:
