@@ -29,7 +29,7 @@ from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames
 from pipeline.layout.evidence import Evidence, join_evidence
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
-RIVAL_MARGIN = 1.5  # a join must outweigh every other pairing still open to either half by this factor
+RIVAL_MARGIN = 2.0  # a join must outweigh every other pairing still open to either half by this much
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
             continue
         rivals = [item for item in candidates if (item[0] == end) != (item[1] == start)]
         free_rivals = [item for item in rivals if item[0] not in joins and all(join.start != item[1] for join in joins.values())]
-        if free_rivals and _strength(evidence) < RIVAL_MARGIN * max(_strength(item[2]) for item in free_rivals):
+        if free_rivals and _strength(evidence) < RIVAL_MARGIN + max(_strength(item[2]) for item in free_rivals):
             continue  # two pairings about as likely: a wrong join is worse than two flagged fragments
         certain = any(piece.certain for piece in evidence) and not rivals
         reason = "; ".join(piece.reason for piece in evidence)
