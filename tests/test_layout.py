@@ -90,6 +90,25 @@ def test_single_heading_shaped_block_is_the_title() -> None:
 
 
 @pytest.mark.parametrize("text, expected", [
+    # A title with its subtitle on one line, then date/place and author lines.
+    ("携手推进“一带一路”建设——在“一带一路”国际合作高峰论坛开幕式上的演讲\n\n（2017年5月14日，北京）\n\n"
+     "中华人民共和国主席 习近平\n\n尊敬的各位来宾，\n\n今天，我们举行论坛。",
+     ["title", "byline", "byline", "body", "body"]),
+    # The subtitle on its own line, author before the date.
+    ("中国为和平而来\n\n——在联合国维和峰会上的讲话\n\n中华人民共和国主席 习近平\n\n（2015年9月28日，纽约）\n\n和平是共同愿望。",
+     ["title", "subtitle", "byline", "byline", "body"]),
+    ("政府工作报告\n\n——2012年3月5日在第十一届全国人民代表大会第五次会议上\n\n国务院总理 温家宝\n\n各位代表：",
+     ["title", "subtitle", "byline", "body"]),
+    ("发挥香港独特优势\n\n——在高峰论坛上的讲话\n\n（二〇一六年五月十八日）\n\n各位嘉宾：", ["title", "subtitle", "byline", "body"]),
+    # Not under a title: a dash paragraph and a dated heading in the text stay what they are.
+    ("标题\n\n正文。\n\n—— 恪守维和基本原则。联合国宪章是根本。\n\n2024年工作回顾\n\n经济稳步增长。",
+     ["title", "body", "body", "heading", "body"]),
+])
+def test_title_subtitle_and_bylines(text: str, expected: list[str]) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("合作稳步推进。", False),
     ("合作稳步推进!", False),
     ("他说:“合作稳步推进。”", False),

@@ -4,11 +4,13 @@ A newspaper page extracted column by column leaves paragraphs cut in two, their 
 photo captions and credits dropped in between. :func:`repair_layout` rewrites the document's
 paragraphs so that:
 
-- each cut end is joined to its cut start — at once when they are adjacent (captions and credits
-  between them do not count), across distance when the evidence is clear (a quotation opened in one
-  half and closed in the other, a glossary term or a word of the document spanning the cut), and as
-  a *probable* join, flagged for review, on weaker evidence (a construction opened in one half and
-  closed in the other, the only remaining candidate, the next paragraph);
+- each cut end is joined to its cut start only on evidence (:mod:`pipeline.layout.evidence`: a
+  quotation closed in the other half, a word, glossary term or phrase of the document across the
+  cut, a number cut from its measure word, a clause continued by text that cannot open a paragraph),
+  wherever the halves lie; captions and credits between them do not count. A join is certain when
+  its evidence is and no other pairing of either half has any; otherwise it is flagged as probable,
+  and when two pairings are about as likely, or nothing but position speaks for one, the blocks stay
+  apart and are flagged as fragments ("paragraph seems cut") for the reviewer;
 - the text that followed a moved half moves with it, so the paragraphs come in reading order;
 - a credit is folded into the caption before it, and captions follow the section they interrupted;
 - nothing is lost or duplicated: every character of every block ends up in exactly one paragraph.
@@ -22,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
 from pipeline.document import Document, Flag, Paragraph
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
@@ -29,6 +33,7 @@ from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames
 from pipeline.layout.evidence import Evidence, join_evidence
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
+_INNER_CLAUSE_MARK = regex.compile(r"[，,、；;]")
 RIVAL_MARGIN = 2.0  # a join must outweigh every other pairing still open to either half by this much
 
 
@@ -271,6 +276,10 @@ def _merge(flow: Sequence[Paragraph], order: Sequence[int], joins: dict[int, _Jo
                     paragraph.flags.append(Flag("layout-join-probable", "warning",
                                                 f"Probably one paragraph, so joined ({pieces}) because {join.reason}; "
                                                 f"check that the text reads on across the join."))
+        if paragraph.kind == "heading" and not paragraph.markup and _INNER_CLAUSE_MARK.search(paragraph.source):
+            paragraph.flags.append(Flag("layout-fragment", "warning",
+                                        "Paragraph seems cut: it is taken as a heading, but a heading rarely holds a "
+                                        "comma, and it ends without closing punctuation; check the source."))
         if fragments[group[-1]].cut_end and group[-1] not in joins:
             paragraph.flags.append(Flag("layout-fragment", "warning",
                                         "Paragraph seems cut: it ends without closing punctuation, and no text was found "
