@@ -36,6 +36,7 @@ CERTAIN_WORD_GAIN = 6.0
 PROBABLE_WORD_GAIN = 1.0
 MIN_PHRASE_CHARS = 4  # a phrase of the document split by the cut (一带|一路)
 CERTAIN_PHRASE_CHARS = 5
+MAX_PHRASE_CHARS = 10
 
 _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】"}
 _CLAUSE_END = regex.compile(r"[，,、：:]\s*$")
@@ -80,7 +81,8 @@ def word_frequencies() -> tuple[dict[str, int], float]:
     return frequencies, math.log(sum(frequencies.values()))
 
 
-def _best_segmentation(text: str) -> tuple[float, list[int]]:
+@functools.lru_cache(maxsize=4096)
+def _best_segmentation(text: str) -> tuple[float, tuple[int, ...]]:
     """The likeliest split of ``text`` into words of the list (unknown characters as rare words):
     its log-probability and the positions where its words end."""
     frequencies, log_total = word_frequencies()
@@ -98,7 +100,7 @@ def _best_segmentation(text: str) -> tuple[float, list[int]]:
     while position > 0:
         ends.append(position)
         position = best[position][1]
-    return best[len(text)][0], sorted(ends)
+    return best[len(text)][0], tuple(sorted(ends))
 
 
 def dictionary_word(tail: str, head: str) -> tuple[str, float] | None:
@@ -115,16 +117,23 @@ def dictionary_word(tail: str, head: str) -> tuple[str, float] | None:
     return (tail + head)[word_start:word_end], gain
 
 
+@functools.lru_cache(maxsize=4)
+def _phrases(text: str) -> frozenset[str]:
+    """Every run of :data:`MIN_PHRASE_CHARS` to :data:`MAX_PHRASE_CHARS` characters in ``text``."""
+    return frozenset(text[start:start + length] for length in range(MIN_PHRASE_CHARS, MAX_PHRASE_CHARS + 1)
+                     for start in range(len(text) - length + 1))
+
+
 def document_phrase(tail: str, head: str, text: str) -> str | None:
-    """The longest phrase (at least :data:`MIN_PHRASE_CHARS` characters, some on each side of the
-    cut) that occurs whole elsewhere in the document."""
-    found = None
-    for taken in range(1, len(tail) + 1):
-        for rest in range(1, len(head) + 1):
-            phrase = tail[-taken:] + head[:rest]
-            if len(phrase) >= MIN_PHRASE_CHARS and (found is None or len(phrase) > len(found)) and phrase in text:
-                found = phrase
-    return found
+    """The longest phrase (:data:`MIN_PHRASE_CHARS` to :data:`MAX_PHRASE_CHARS` characters, some on
+    each side of the cut) that occurs whole elsewhere in the document."""
+    phrases = _phrases(text)
+    for length in range(MAX_PHRASE_CHARS, MIN_PHRASE_CHARS - 1, -1):
+        for taken in range(max(1, length - len(head)), min(len(tail), length - 1) + 1):
+            phrase = tail[-taken:] + head[:length - taken]
+            if phrase in phrases:
+                return phrase
+    return None
 
 
 def _open_marks(text: str) -> list[str]:
@@ -183,7 +192,7 @@ def join_evidence(end: str, start: str, text: str, glossary: Glossary | None = N
     tail_match, head_match = _TRAILING_HAN.search(end), _LEADING_HAN.match(start)
     if tail_match and head_match:
         tail, head = tail_match.group(), head_match.group()
-        word = dictionary_word(tail, head)
+        word = dictionary_word(tail[-(MAX_WORD_CHARS - 1):], head[:MAX_WORD_CHARS - 1])
         if word and word[1] >= PROBABLE_WORD_GAIN:
             evidence.append(Evidence(f"the word “{word[0]}” runs across the cut", word[1] >= CERTAIN_WORD_GAIN, word[1]))
         phrase = document_phrase(tail, head, text)

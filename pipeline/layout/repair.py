@@ -34,6 +34,9 @@ from pipeline.layout.evidence import Evidence, join_evidence
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
 _INNER_CLAUSE_MARK = regex.compile(r"[，,、；;]")
+# Halves of one paragraph lie on the same page or the next: looking further only finds chance matches
+# (and costs time in proportion to the document's length squared).
+SEARCH_WINDOW = 24
 RIVAL_MARGIN = 2.0  # a join must outweigh every other pairing still open to either half by this much
 
 
@@ -135,16 +138,18 @@ def _candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], gloss
     """(end, start, evidence) for every cut end and every body paragraph the evidence says may continue it."""
     found = []
     starts = [index for index, paragraph in enumerate(flow) if paragraph.kind == "body" and not paragraph.markup]
+    closed = {start: frames_closed(flow[start].source) for start in starts}
     for end, fragment in enumerate(fragments):
         # A first half short enough to look like a heading is one only until a word runs across its end.
         heading_shaped = flow[end].kind == "heading" and not flow[end].markup
         if not (fragment.cut_end or heading_shaped):
             continue
+        left_open = frames_left_open(flow[end].source)
         for start in starts:
-            if start == end:
+            if start == end or abs(start - end) > SEARCH_WINDOW:
                 continue
             evidence = join_evidence(flow[end].source, flow[start].source, text, glossary)
-            if frames_left_open(flow[end].source) & frames_closed(flow[start].source):
+            if left_open and left_open & closed[start]:
                 evidence.append(Evidence("a construction begun at the cut (such as 通过……) is completed by the other half",
                                          False, 2.0))
             if heading_shaped and not _enough_for_a_heading(evidence):
@@ -165,14 +170,20 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     """
     candidates = _candidates(flow, fragments, glossary, text)
     ranked = sorted(candidates, key=lambda item: (-_strength(item[2]), item[1] < item[0], abs(item[1] - item[0])))
+    by_half: dict[tuple[str, int], list[tuple[int, int, list[Evidence]]]] = {}
+    for item in candidates:
+        by_half.setdefault(("end", item[0]), []).append(item)
+        by_half.setdefault(("start", item[1]), []).append(item)
     joins: dict[int, _Join] = {}
+    taken_starts: set[int] = set()
     for end, start, evidence in ranked:
-        if end in joins or any(join.start == start for join in joins.values()):
+        if end in joins or start in taken_starts:
             continue
-        rivals = [item for item in candidates if (item[0] == end) != (item[1] == start)]
-        free_rivals = [item for item in rivals if item[0] not in joins and all(join.start != item[1] for join in joins.values())]
+        rivals = [item for item in by_half[("end", end)] + by_half[("start", start)] if item[:2] != (end, start)]
+        free_rivals = [item for item in rivals if item[0] not in joins and item[1] not in taken_starts]
         if free_rivals and _strength(evidence) < RIVAL_MARGIN + max(_strength(item[2]) for item in free_rivals):
             continue  # two pairings about as likely: a wrong join is worse than two flagged fragments
+        taken_starts.add(start)
         certain = any(piece.certain for piece in evidence) and not rivals
         reason = "; ".join(piece.reason for piece in evidence)
         if rivals:
