@@ -341,3 +341,16 @@ def test_translate_sample_article_records_joins_and_sets_captions_aside(tmp_path
     caption = markdown.index("*中国与中东欧国家")
     assert markdown.index("民间交往亮点频现") < caption < markdown.index("## 八项行动打造")
     assert markdown.index("*在位于吉布提") < markdown.index("## 八项行动打造")
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("尊敬的各位国家元首、政府首脑，", True),
+    ("女士们，先生们，朋友们：", True),
+    ("各位同事！", True),
+    ("各位嘉宾。我们要加强合作，", False),  # a sentence, then a clause left open
+    ("我们要加强合作，", False),
+])
+def test_a_salutation_is_not_a_fragment(text: str, whole: bool) -> None:
+    document = repaired(f"标题\n\n{text}\n\n今天，我们举行论坛。")
+    flagged = any(flag.check == "layout-fragment" for flag in document.paragraphs[1].flags)
+    assert flagged is not whole

@@ -93,7 +93,8 @@ def looks_like_heading(text: str) -> bool:
 def is_salutation(text: str) -> bool:
     """A line of address (``尊敬的各位来宾，``, ``女士们，先生们，朋友们：``): whole, though it ends in a comma."""
     text = text.strip()
-    return len(text) <= MAX_HEADING_CHARS * 2 and bool(_SALUTATION.match(text)) and bool(_SALUTATION_END.search(text))
+    return (len(text) <= MAX_HEADING_CHARS and bool(_SALUTATION.match(text)) and bool(_SALUTATION_END.search(text))
+            and not _INNER_SENTENCE_END.search(text[:-1]))
 
 
 def is_credit(text: str) -> bool:

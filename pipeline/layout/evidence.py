@@ -141,7 +141,7 @@ def _open_marks(text: str) -> list[str]:
     stack: list[str] = []
     closers = {closer: opener for opener, closer in _OPENERS.items()}
     for char in text:
-        if char in _OPENERS and not (char == closers.get(char)):
+        if char in _OPENERS:
             stack.append(char)
         elif char in closers and stack and stack[-1] == closers[char]:
             stack.pop()
