@@ -1,6 +1,6 @@
 """Measure layout repair on the broken-layout set: real official texts cut as a PDF extraction cuts them.
 
-Each document of ``tests/data/official`` with at least eight paragraphs is cut by
+Each document of ``tests/data/official`` with at least six paragraphs is cut three ways by
 ``tests/support/cut_layout.py`` (seeded, so every run sees the same damage: paragraphs cut at a
 line end mid-sentence, a caption and credit between the halves, second halves moved after other
 paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: per document
