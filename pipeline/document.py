@@ -14,7 +14,7 @@ Severity = Literal["error", "warning", "info"]
 TermStatus = Literal["pending", "applied", "repaired", "missing"]
 
 # Paragraph kinds that carry prose to translate; the others (code, table rows) pass through as-is.
-TRANSLATABLE_KINDS = frozenset({"title", "heading", "body", "caption", "credit", "list_item", "quote"})
+TRANSLATABLE_KINDS = frozenset({"title", "subtitle", "byline", "heading", "body", "caption", "credit", "list_item", "quote"})
 
 
 @dataclass(frozen=True)

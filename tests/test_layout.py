@@ -90,6 +90,25 @@ def test_single_heading_shaped_block_is_the_title() -> None:
 
 
 @pytest.mark.parametrize("text, expected", [
+    # A title with its subtitle on one line, then date/place and author lines.
+    ("携手推进“一带一路”建设——在“一带一路”国际合作高峰论坛开幕式上的演讲\n\n（2017年5月14日，北京）\n\n"
+     "中华人民共和国主席 习近平\n\n尊敬的各位来宾，\n\n今天，我们举行论坛。",
+     ["title", "byline", "byline", "body", "body"]),
+    # The subtitle on its own line, author before the date.
+    ("中国为和平而来\n\n——在联合国维和峰会上的讲话\n\n中华人民共和国主席 习近平\n\n（2015年9月28日，纽约）\n\n和平是共同愿望。",
+     ["title", "subtitle", "byline", "byline", "body"]),
+    ("政府工作报告\n\n——2012年3月5日在第十一届全国人民代表大会第五次会议上\n\n国务院总理 温家宝\n\n各位代表：",
+     ["title", "subtitle", "byline", "body"]),
+    ("发挥香港独特优势\n\n——在高峰论坛上的讲话\n\n（二〇一六年五月十八日）\n\n各位嘉宾：", ["title", "subtitle", "byline", "body"]),
+    # Not under a title: a dash paragraph and a dated heading in the text stay what they are.
+    ("标题\n\n正文。\n\n—— 恪守维和基本原则。联合国宪章是根本。\n\n2024年工作回顾\n\n经济稳步增长。",
+     ["title", "body", "body", "heading", "body"]),
+])
+def test_title_subtitle_and_bylines(text: str, expected: list[str]) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("合作稳步推进。", False),
     ("合作稳步推进!", False),
     ("他说:“合作稳步推进。”", False),
@@ -184,16 +203,15 @@ def test_probable_join_is_flagged() -> None:
     assert joined.flags[0].severity == "warning"
 
 
-def test_only_remaining_candidate_is_a_probable_join() -> None:
-    document = repaired("标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。")
-    assert document.paragraphs[1].source == "在此背景下,各方表示,要继续推进项目,最终完成。"
-    assert document.paragraphs[1].flags[0].check == "layout-join-probable"
-
-
-def test_next_paragraph_continues_a_cut_end() -> None:
-    document = repaired("标题\n\n在此背景下,各方表示,要继续\n\n推进合作。")
-    assert [p.source for p in document.paragraphs] == ["标题", "在此背景下,各方表示,要继续推进合作。"]
-    assert document.paragraphs[1].flags[0].check == "layout-join-probable"
+@pytest.mark.parametrize("text", [
+    "标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。",  # the only candidate left
+    "标题\n\n在此背景下,各方表示,要继续\n\n推进合作。",  # the next paragraph
+])
+def test_position_alone_joins_nothing_and_flags_the_fragment(text: str) -> None:
+    document = repaired(text)
+    assert not any(p.joined_from for p in document.paragraphs)
+    assert [flag.check for flag in document.paragraphs[1].flags] == ["layout-fragment"]
+    assert document.paragraphs[1].flags[0].message.startswith("Paragraph seems cut")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -332,3 +350,16 @@ def test_translate_sample_article_records_joins_and_sets_captions_aside(tmp_path
     caption = markdown.index("*中国与中东欧国家")
     assert markdown.index("民间交往亮点频现") < caption < markdown.index("## 八项行动打造")
     assert markdown.index("*在位于吉布提") < markdown.index("## 八项行动打造")
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("尊敬的各位国家元首、政府首脑，", True),
+    ("女士们，先生们，朋友们：", True),
+    ("各位同事！", True),
+    ("各位嘉宾。我们要加强合作，", False),  # a sentence, then a clause left open
+    ("我们要加强合作，", False),
+])
+def test_a_salutation_is_not_a_fragment(text: str, whole: bool) -> None:
+    document = repaired(f"标题\n\n{text}\n\n今天，我们举行论坛。")
+    flagged = any(flag.check == "layout-fragment" for flag in document.paragraphs[1].flags)
+    assert flagged is not whole

@@ -1,6 +1,6 @@
 """Turn input blocks into typed paragraphs, and read the signs of a page layout gone wrong.
 
-Kinds: ``title``, ``heading``, ``body``, ``caption``, ``credit`` (``某某 摄``), ``list_item``,
+Kinds: ``title`` (with ``subtitle`` and ``byline`` — date, place, author — under it), ``heading``, ``body``, ``caption``, ``credit`` (``某某 摄``), ``list_item``,
 ``code`` and ``table``. Headings in plain text are recognised by shape: a short block with no
 sentence-final punctuation, standing alone; the document's first block of that shape is its title.
 
@@ -55,6 +55,14 @@ _CAPTION_SIGNS = regex.compile(
       | [。.!！)）]\s*{_NAME}供图$""",
     regex.VERBOSE,
 )
+_SALUTATION = regex.compile(r"^(?:尊敬的|各位|亲爱的|女士们|先生们|朋友们|同志们|同事们|记者朋友们|老师们|同学们)")
+_SALUTATION_END = regex.compile(r"[，,：:！!]$")
+MAX_TITLE_CHARS = 150
+_DATE = r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*[\d〇零一二三四五六七八九十]{1,3}\s*月(?:\s*[\d〇零一二三四五六七八九十]{1,3}\s*日)?)?"
+# "（2023年10月18日，北京）", "2019年5月8日", "（2023年9月）"
+_DATELINE = regex.compile(rf"^[(（]?\s*{_DATE}(?:\s*[，,、]\s*[\p{{Han}}·]{{1,20}})?\s*[)）]?$")
+# "中华人民共和国主席 习近平", "国务院总理 温家宝": an office, a space, a name.
+_AUTHOR_LINE = regex.compile(r"^[\p{Han}（）()·]{2,40}[ \u3000]+[\p{Han}·]{2,8}$")
 _LIST_MARKER = regex.compile(r"^(?:\d{1,2}[、.)）](?!\d)|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}、)")
 
 # Short openers a Chinese paragraph may legitimately begin with before its first comma.
@@ -80,6 +88,13 @@ def looks_like_heading(text: str) -> bool:
     text = text.strip()
     return (0 < len(text) <= MAX_HEADING_CHARS and not _PUNCTUATED_END.search(text)
             and not _INNER_SENTENCE_END.search(text) and len(_INNER_COMMA.findall(text)) <= 1)
+
+
+def is_salutation(text: str) -> bool:
+    """A line of address (``尊敬的各位来宾，``, ``女士们，先生们，朋友们：``): whole, though it ends in a comma."""
+    text = text.strip()
+    return (len(text) <= MAX_HEADING_CHARS and bool(_SALUTATION.match(text)) and bool(_SALUTATION_END.search(text))
+            and not _INNER_SENTENCE_END.search(text[:-1]))
 
 
 def is_credit(text: str) -> bool:
@@ -233,11 +248,49 @@ def _heading_is_fragment(blocks: Sequence[Block], index: int) -> bool:
     return after.kind == "text" and bool(set(cut_start_signs(after.text)) & STRONG_START_SIGNS)
 
 
+def is_long_title(text: str) -> bool:
+    """A title longer than a heading, often with its subtitle on the same line
+    (``携手推进……——在……高峰论坛开幕式上的主旨演讲``): no sentence in it, no punctuation at its end."""
+    text = text.strip()
+    return (0 < len(text) <= MAX_TITLE_CHARS and not _INNER_SENTENCE_END.search(text)
+            and not _PUNCTUATED_END.search(text))
+
+
+def is_subtitle(text: str) -> bool:
+    """A subtitle line under a title: ``——在联合国维和峰会上的讲话``."""
+    text = text.strip()
+    return (text.startswith("——") and 2 < len(text) <= MAX_TITLE_CHARS
+            and not _INNER_SENTENCE_END.search(text) and not _PUNCTUATED_END.search(text))
+
+
+def is_byline(text: str) -> bool:
+    """A date, place or author line under a title: ``（2023年10月18日，北京）``, ``中华人民共和国主席 习近平``."""
+    text = text.strip()
+    return bool(_DATELINE.match(text) or _AUTHOR_LINE.match(text))
+
+
+def _front_matter_kind(block: Block, index: int, previous: Sequence[str]) -> str | None:
+    """title, subtitle or byline for the blocks at the head of a document (title, then its lines)."""
+    if block.kind not in {"text", "heading"}:
+        return None
+    text = block.text
+    if index == 0 and is_long_title(text):
+        return "title"
+    # Right under a title (or a heading-shaped line standing as one, after a news lead).
+    above = previous[-1] if previous else None
+    if above in {"title", "heading"} and is_subtitle(text):
+        return "subtitle"
+    if above in {"title", "subtitle", "byline", "heading"} and is_byline(text):
+        return "byline"
+    return None
+
+
 def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
-    """Give each block a kind; the document's first block, when heading-shaped, becomes its title."""
+    """Give each block a kind; the document's first block, when heading-shaped, becomes its title,
+    and a subtitle (``——……``) and date, place and author lines right under it are recognised."""
     paragraphs: list[Paragraph] = []
     for index, block in enumerate(blocks):
-        kind = _kind(block, blocks, index)
+        kind = _front_matter_kind(block, index, [paragraph.kind for paragraph in paragraphs]) or _kind(block, blocks, index)
         if kind == "heading" and not paragraphs:
             kind = "title"
         paragraphs.append(Paragraph(

@@ -4,11 +4,13 @@ A newspaper page extracted column by column leaves paragraphs cut in two, their 
 photo captions and credits dropped in between. :func:`repair_layout` rewrites the document's
 paragraphs so that:
 
-- each cut end is joined to its cut start — at once when they are adjacent (captions and credits
-  between them do not count), across distance when the evidence is clear (a quotation opened in one
-  half and closed in the other, a glossary term or a word of the document spanning the cut), and as
-  a *probable* join, flagged for review, on weaker evidence (a construction opened in one half and
-  closed in the other, the only remaining candidate, the next paragraph);
+- each cut end is joined to its cut start only on evidence (:mod:`pipeline.layout.evidence`: a
+  quotation closed in the other half, a word, glossary term or phrase of the document across the
+  cut, a number cut from its measure word, a clause continued by text that cannot open a paragraph),
+  wherever the halves lie; captions and credits between them do not count. A join is certain when
+  its evidence is and no other pairing of either half has any; otherwise it is flagged as probable,
+  and when two pairings are about as likely, or nothing but position speaks for one, the blocks stay
+  apart and are flagged as fragments ("paragraph seems cut") for the reviewer;
 - the text that followed a moved half moves with it, so the paragraphs come in reading order;
 - a credit is folded into the caption before it, and captions follow the section they interrupted;
 - nothing is lost or duplicated: every character of every block ends up in exactly one paragraph.
@@ -24,16 +26,18 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.align_cues import is_chinese_salutation
 from pipeline.document import Document, Flag, Paragraph
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
-from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, open_quotes
+from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, is_salutation
+from pipeline.layout.evidence import Evidence, join_evidence
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
-SPANNING_WORD_MIN_COUNT = 2  # times a word across the cut must occur elsewhere in the document
-_TRAILING_HAN = regex.compile(r"\p{Han}{1,4}$")
-_LEADING_HAN = regex.compile(r"^\p{Han}{1,4}")
+_INNER_CLAUSE_MARK = regex.compile(r"[，,、；;]")
+# Halves of one paragraph lie on the same page or the next: looking further only finds chance matches
+# (and costs time in proportion to the document's length squared).
+SEARCH_WINDOW = 24
+RIVAL_MARGIN = 2.0  # a join must outweigh every other pairing still open to either half by this much
 
 
 @dataclass(frozen=True)
@@ -114,87 +118,77 @@ def _place_asides(merged: list[Paragraph], asides: Sequence[tuple[int | None, Pa
 # --- finding the joins -------------------------------------------------------------------------------
 
 def _fragment(paragraph: Paragraph) -> _Fragment:
-    if paragraph.kind != "body" or paragraph.markup:
+    if paragraph.kind != "body" or paragraph.markup or is_salutation(paragraph.source):
         return _Fragment(False, ())
     return _Fragment(is_cut_end(paragraph.source), cut_start_signs(paragraph.source))
 
 
-def spanning_word(end: str, start: str, glossary: Glossary | None, text: str) -> str | None:
-    """A glossary term, or a word found elsewhere in the document, that the cut runs through."""
-    end, start = end.rstrip(), start.lstrip()
-    if glossary is not None:
-        tail, head = end[-16:], start[:16]
-        for match in glossary.match(tail + head, approved_only=False):
-            if match.start < len(tail) < match.end:
-                return f"the glossary term {match.entry.zh} runs across the cut"
-    tail_match, head_match = _TRAILING_HAN.search(end), _LEADING_HAN.match(start)
-    if not (tail_match and head_match):
-        return None
-    tail, head = tail_match.group(), head_match.group()
-    for length in (4, 5, 6):
-        for taken in range(1, len(tail) + 1):
-            rest = length - taken
-            if 1 <= rest <= len(head):
-                word = tail[-taken:] + head[:rest]
-                if text.count(word) >= SPANNING_WORD_MIN_COUNT:
-                    return f"“{word}”, a phrase of the document, runs across the cut"
-    return None
+def _strength(evidence: Sequence[Evidence]) -> float:
+    return sum(piece.weight for piece in evidence)
 
 
-def _clear_candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], ends: Sequence[int],
-                      starts: Sequence[int], glossary: Glossary | None, text: str) -> list[tuple[int, int, str]]:
-    """(end, start, reason) pairs with clear evidence, strongest first: a quotation or a word across
-    the cut outweighs mere adjacency; among equals the nearer pair comes first."""
-    ranked = []
-    for end in ends:
+def _enough_for_a_heading(evidence: Sequence[Evidence]) -> bool:
+    """A heading-shaped block ends without punctuation anyway: only certain evidence, or a second
+    half that cannot stand alone, makes it the first half of a paragraph."""
+    return any(piece.certain or "cannot stand alone" in piece.reason for piece in evidence)
+
+
+def _candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossary: Glossary | None,
+                text: str) -> list[tuple[int, int, list[Evidence]]]:
+    """(end, start, evidence) for every cut end and every body paragraph the evidence says may continue it."""
+    found = []
+    starts = [index for index, paragraph in enumerate(flow) if paragraph.kind == "body" and not paragraph.markup]
+    closed = {start: frames_closed(flow[start].source) for start in starts}
+    for end, fragment in enumerate(fragments):
+        # A first half short enough to look like a heading is one only until a word runs across its end.
+        heading_shaped = flow[end].kind == "heading" and not flow[end].markup
+        if not (fragment.cut_end or heading_shaped):
+            continue
+        left_open = frames_left_open(flow[end].source)
         for start in starts:
-            if start == end:
+            if start == end or abs(start - end) > SEARCH_WINDOW:
                 continue
-            reasons = []
-            if open_quotes(flow[end].source) > 0 and "closes a quotation opened elsewhere" in fragments[start].start_signs:
-                reasons.append("a quotation opened in one half is closed in the other")
-            word = spanning_word(flow[end].source, flow[start].source, glossary, text)
-            if word:
-                reasons.append(word)
-            adjacent = start == end + 1
-            if adjacent:
-                reasons.append("the next paragraph starts mid-sentence")
-            if reasons:
-                strength = 2 * (len(reasons) - adjacent) + adjacent + fragments[start].strong_start
-                ranked.append((-strength, abs(start - end), end, start, "; ".join(reasons)))
-    return [(end, start, reason) for _, _, end, start, reason in sorted(ranked)]
+            evidence = join_evidence(flow[end].source, flow[start].source, text, glossary)
+            if left_open and left_open & closed[start]:
+                evidence.append(Evidence("a construction begun at the cut (such as 通过……) is completed by the other half",
+                                         False, 2.0))
+            if heading_shaped and not _enough_for_a_heading(evidence):
+                continue
+            if evidence:
+                found.append((end, start, evidence))
+    return found
 
 
 def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossary: Glossary | None,
                text: str) -> dict[int, _Join]:
-    """Map each cut end (index in ``flow``) to the paragraph that continues it, surest evidence first."""
+    """Map each cut end (index in ``flow``) to the paragraph that continues it, on evidence only.
+
+    Strongest evidence first; among equals the continuation that follows the cut end, nearest
+    first. A join is certain when its evidence is and no other pairing of either half has any
+    evidence at all; otherwise it is probable and flagged. A cut end with no evidence for any
+    continuation stays apart (and is flagged as a fragment).
+    """
+    candidates = _candidates(flow, fragments, glossary, text)
+    ranked = sorted(candidates, key=lambda item: (-_strength(item[2]), item[1] < item[0], abs(item[1] - item[0])))
+    by_half: dict[tuple[str, int], list[tuple[int, int, list[Evidence]]]] = {}
+    for item in candidates:
+        by_half.setdefault(("end", item[0]), []).append(item)
+        by_half.setdefault(("start", item[1]), []).append(item)
     joins: dict[int, _Join] = {}
-    ends = [index for index, fragment in enumerate(fragments) if fragment.cut_end]
-    starts = [index for index, fragment in enumerate(fragments) if fragment.cut_start]
-
-    def free(end: int, start: int) -> bool:
-        return end not in joins and start != end and all(join.start != start for join in joins.values())
-
-    for end, start, reason in _clear_candidates(flow, fragments, ends, starts, glossary, text):
-        if free(end, start):
-            joins[end] = _Join(start, True, reason)
-    # Probable: a construction opened in one half and closed in the other.
-    for end in ends:
-        for start in starts:
-            if free(end, start) and frames_left_open(flow[end].source) & frames_closed(flow[start].source):
-                joins[end] = _Join(start, False, "a construction begun at the cut (such as 通过……) is completed by the other half")
-    # Probable: the only cut end and cut start left.
-    open_ends = [end for end in ends if end not in joins]
-    open_starts = [start for start in starts if all(join.start != start for join in joins.values())]
-    if len(open_ends) == 1 and len(open_starts) == 1 and free(open_ends[0], open_starts[0]):
-        joins[open_ends[0]] = _Join(open_starts[0], False, "it is the only paragraph left that starts mid-sentence")
-    # Probable: a cut end continued by the next body paragraph, which looks whole.
-    for end in ends:
-        following = end + 1
-        if (following < len(flow) and flow[following].kind == "body" and not flow[following].markup and free(end, following)
-                # a salutation line (…女士们、先生们，) goes on to the next salutation line, never into the speech
-                and (not is_chinese_salutation(flow[end].source) or is_chinese_salutation(flow[following].source))):
-            joins[end] = _Join(following, False, "the next paragraph is taken as its continuation")
+    taken_starts: set[int] = set()
+    for end, start, evidence in ranked:
+        if end in joins or start in taken_starts:
+            continue
+        rivals = [item for item in by_half[("end", end)] + by_half[("start", start)] if item[:2] != (end, start)]
+        free_rivals = [item for item in rivals if item[0] not in joins and item[1] not in taken_starts]
+        if free_rivals and _strength(evidence) < RIVAL_MARGIN + max(_strength(item[2]) for item in free_rivals):
+            continue  # two pairings about as likely: a wrong join is worse than two flagged fragments
+        taken_starts.add(start)
+        certain = any(piece.certain for piece in evidence) and not rivals
+        reason = "; ".join(piece.reason for piece in evidence)
+        if rivals:
+            reason += f" (other pairings also had some evidence: {len(rivals)})"
+        joins[end] = _Join(start, certain, reason)
     _drop_cycles(len(flow), joins)
     return joins
 
@@ -278,6 +272,7 @@ def _merge(flow: Sequence[Paragraph], order: Sequence[int], joins: dict[int, _Jo
         position += 1
         paragraph = flow[group[0]]
         if len(group) > 1:
+            paragraph.kind = "body"  # a heading-shaped first half, once joined, is body text
             parts = [flow[index] for index in group]
             pieces = " and ".join(_describe_lines(part) for part in parts)
             paragraph.source = join_wrapped_lines([part.source for part in parts])
@@ -292,13 +287,17 @@ def _merge(flow: Sequence[Paragraph], order: Sequence[int], joins: dict[int, _Jo
                     paragraph.flags.append(Flag("layout-join-probable", "warning",
                                                 f"Probably one paragraph, so joined ({pieces}) because {join.reason}; "
                                                 f"check that the text reads on across the join."))
+        if paragraph.kind == "heading" and not paragraph.markup and _INNER_CLAUSE_MARK.search(paragraph.source):
+            paragraph.flags.append(Flag("layout-fragment", "warning",
+                                        "Paragraph seems cut: it is taken as a heading, but a heading rarely holds a "
+                                        "comma, and it ends without closing punctuation; check the source."))
         if fragments[group[-1]].cut_end and group[-1] not in joins:
             paragraph.flags.append(Flag("layout-fragment", "warning",
-                                        "This paragraph stops mid-sentence and its continuation was not found; "
-                                        "the source text may be incomplete."))
+                                        "Paragraph seems cut: it ends without closing punctuation, and no text was found "
+                                        "that continues it on clear evidence, so nothing was joined; check the source."))
         if fragments[group[0]].strong_start and group[0] not in joined_starts:
             paragraph.flags.append(Flag("layout-fragment", "warning",
-                                        "This paragraph starts mid-sentence and the text before it was not found; "
-                                        "the source text may be incomplete."))
+                                        "Paragraph seems cut: it starts mid-sentence, and no text was found that it "
+                                        "continues on clear evidence, so nothing was joined; check the source."))
         merged.append(paragraph)
     return merged

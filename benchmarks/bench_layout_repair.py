@@ -1,0 +1,49 @@
+"""Measure layout repair on the broken-layout set: real official texts cut as a PDF extraction cuts them.
+
+Each document of ``tests/data/official`` with at least six paragraphs is cut three ways by
+``tests/support/cut_layout.py`` (seeded, so every run sees the same damage: paragraphs cut at a
+line end mid-sentence, a caption and credit between the halves, second halves moved after other
+paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: per document
+and in total, the joins made, the correct ones, precision, recall and wrong joins left without a
+review flag.
+
+    python benchmarks/bench_layout_repair.py [--show-text]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from pipeline.document import Document  # noqa: E402
+from pipeline.ingest.text import split_blocks  # noqa: E402
+from pipeline.layout.classify import classify_blocks  # noqa: E402
+from pipeline.layout.repair import repair_layout  # noqa: E402
+from support.cut_layout import official_set, score, totals  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--show-text", action="store_true", help="also print each cut document")
+    args = parser.parse_args(argv)
+    rows = []
+    for cut in official_set():
+        document = Document(path=Path(f"{cut.name}.zh.txt"), text=cut.text)
+        document.paragraphs = classify_blocks(split_blocks(cut.text))
+        repair_layout(document)
+        row = score(cut, document.paragraphs)
+        if args.show_text:
+            row["text"] = cut.text
+        rows.append(row)
+    print(json.dumps({"total": totals(rows), "documents": rows}, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
