@@ -80,7 +80,8 @@ def rebuild_document(reviewed: Any) -> Document:
                 # the engine's score describes its own output, not a reviewer's rewrite of it
                 target=row.reviewed or row.machine, score=None if row.reviewed else data.get("score"),
                 terms=[TermHit(zh=hit["zh"], en=hit["en"], start=hit["start"], end=hit["end"],
-                               surface=hit.get("surface", ""), avoid=tuple(hit.get("avoid") or ()))
+                               surface=hit.get("surface", ""), avoid=tuple(hit.get("avoid") or ()),
+                               accepted=tuple(hit.get("accepted") or ()))
                        for hit in data.get("terms", [])],
             ))
         paragraph.target = (join_english([s.target for s in paragraph.segments]) if paragraph.translatable
