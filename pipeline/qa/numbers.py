@@ -194,14 +194,16 @@ def number_problems(source: str, target: str, renderings: tuple[str, ...] = ()) 
     number inside one (the 21st Century Maritime Silk Road) is the term's, not an added number.
     """
     targets = english_quantities(target)
-    weekday = any(found.kind == "weekday" for found in targets)
+    # News style gives a date as the weekday (4月26日 → “on Friday”); only where no month is named.
+    weekday = (any(found.kind == "weekday" for found in targets)
+               and not any(found.kind == "month" for found in targets))
     problems = []
     for quantity in source_quantities(source):
         matches = [found for found in targets if _same(quantity, found)]
         if not matches:
             if weekday and (quantity.kind == "month" or _DAY.search(quantity.text)):
                 continue  # news style: 4月26日 is “on Friday”
-            kind = "missing-word" if regex.search(r"\p{Han}", quantity.text[:1]) else "missing"
+            kind = "missing" if regex.search(r"\d", quantity.text) else "missing-word"  # 17家 or 八项
             problems.append(NumberProblem(kind, _missing_message(quantity)))
         elif quantity.approximate == "more" and not (_MORE_EN.search(target) or _vague(matches)):
             problems.append(NumberProblem("approximation", (
