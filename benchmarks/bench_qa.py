@@ -4,7 +4,7 @@ Run ``python benchmarks/bench_qa.py`` (options: ``--set DIR``, ``--glossary PATH
 prints one JSON object. Every hand-aligned segment pair of ``tests/data/official`` (official Chinese
 and its official English) is checked as ``zhen align`` checks a person's translation: terms matched
 and verified without repair, then every QA check. An error-level flag on an official translation is
-presumed false unless ``pipeline.qa.evaluate.CONFIRMED`` lists it as a real problem found on
+presumed false unless ``support.qa_official.CONFIRMED (tests/support)`` lists it as a real problem found on
 inspection. ``checks`` gives per check the error and warning counts and the error precision;
 ``calibration`` the precision each calibrated kind of finding would have as an error and the
 severity that gives (``measured``) beside the one configured; ``altered_numbers`` the recall of the
@@ -21,9 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the evaluation of the official set lives in tests/support
 
 from pipeline.glossary.load import load_glossary  # noqa: E402
-from pipeline.qa.evaluate import altered_numbers, calibration, check_set, summarise  # noqa: E402
+from support.qa_official import altered_numbers, calibration, check_set, summarise  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

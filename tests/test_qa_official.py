@@ -1,7 +1,7 @@
-"""QA precision on official human translations (pipeline/qa/evaluate.py on tests/data/official).
+"""QA precision on official human translations (tests/support/qa_official.py on tests/data/official).
 
 The official English of official Chinese texts is presumed right: an error-level flag on it is
-false unless ``CONFIRMED`` lists it as a real problem found on inspection.
+false unless ``support.qa_official.CONFIRMED`` lists it as a real problem found on inspection.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.glossary.load import load_glossary
-from pipeline.qa.evaluate import (ERROR_PRECISION, SegmentResult, altered_numbers, calibration, check_pairs,
+from support.qa_official import (ERROR_PRECISION, SegmentResult, altered_numbers, calibration, check_pairs,
                                   check_set, summarise)
 
 REPO = Path(__file__).resolve().parents[1]
