@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pipeline.document import Flag, Paragraph, Segment, TermHit
+from pipeline.document import Flag, Paragraph, Segment, Severity, TermHit
 from pipeline.engines.base import RequiredRendering, TranslationRequest
 from pipeline.glossary.match import count_rendering, replace_avoided
 from pipeline.glossary.model import Glossary
@@ -49,13 +49,16 @@ def part_requests(segment: Segment) -> list[TranslationRequest]:
     return requests
 
 
-def verify_terms(segment: Segment, repair: bool = True) -> None:
+def verify_terms(segment: Segment, repair: bool = True, missing: Severity | None = None) -> None:
     """Set each term's outcome from the English and flag what is missing or ruled out.
 
     With ``repair`` (machine output), an ``avoid`` rendering that slipped through is replaced by the
     required one; without it (a person's wording, which is final), it is only flagged, and an
-    accepted alternative of the entry counts as present (status ``accepted``).
+    accepted alternative of the entry counts as present (status ``accepted``). ``missing`` is the
+    severity of a missing rendering: by default an error in machine output (a broken constraint)
+    and, in a person's translation, the severity measured on official translations.
     """
+    severity: Severity = missing or ("error" if repair else PERSON_TERM_MISSING)
     by_rendering: dict[str, list[TermHit]] = {}
     for hit in segment.terms:
         by_rendering.setdefault(hit.en, []).append(hit)
@@ -79,7 +82,7 @@ def verify_terms(segment: Segment, repair: bool = True) -> None:
             else:
                 hit.status = "missing"
                 segment.flags.append(Flag(
-                    "term-missing", "error" if repair else PERSON_TERM_MISSING,
+                    "term-missing", severity,
                     f"Glossary term {hit.surface or hit.zh} must be rendered as “{rendering}”, "
                     f"which the translation does not contain.",
                 ))

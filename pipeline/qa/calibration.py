@@ -19,8 +19,9 @@ NUMBER_SEVERITY: dict[str, Severity] = {
     "approximation": "error",  # 100多 given as “100” without “more than”
 }
 
-# A glossary rendering (or accepted alternative) missing from a person's translation (zhen align,
-# zhen review apply): measured 0 of 1 real on the official set (the 2023 keynote's title writes
-# “Open, Inclusive” for 开放包容), so a warning. In machine output a missing rendering is a broken
-# constraint and always an error.
+# A glossary rendering (or an accepted alternative) missing from a translation made elsewhere
+# (zhen align): 0 of 1 real on the official set (the 2023 keynote's title writes “Open, Inclusive”
+# for 开放包容), so a warning. In machine output a missing rendering is a broken constraint, and in
+# a reviewed workbook (zhen review apply) the reviewer worked from the listed renderings: both
+# stay errors.
 PERSON_TERM_MISSING: Severity = "warning"

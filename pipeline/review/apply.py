@@ -94,10 +94,14 @@ def rebuild_document(reviewed: Any) -> Document:
 # --- checking the final English -------------------------------------------------------------------
 
 def check_terms(segment: Segment) -> None:
-    """Set each term's outcome from the final English; the reviewer's wording is final, so nothing is repaired."""
+    """Set each term's outcome from the final English; the reviewer's wording is final, so nothing is repaired.
+
+    A missing rendering stays an error here (``--strict`` gates on it): the reviewer worked from the
+    workbook that lists each term's rendering.
+    """
     for hit in segment.terms:
         hit.status = "pending"
-    verify_terms(segment, repair=False)
+    verify_terms(segment, repair=False, missing="error")
 
 
 def recheck(document: Document, glossary: Any = None) -> None:
