@@ -1,11 +1,13 @@
 """Numbers and dates: what the Chinese states, what the English states, and whether they agree.
 
 The source is read for quantities a translation must carry: Arabic numbers (``17家``, ``72/144小时``,
-``1.5万``), dates (``2023年10月`` → a year and a month), percentages (``5%``, ``百分之五``) and
-Chinese numerals where they count or rank something (``八项``, ``第三届``, ``两周年``, ``百年``).
-Chinese numerals inside words (``一带一路``, ``三方``, ``数百万``) are not quantities and are only
-allowed, not required, in the English. Approximations (``100多``, ``近百``, ``约5万``) require a
-qualifier in the English (``more than``, ``nearly``, ``about``).
+``1.5万``, ``3500亿元`` = 350 billion), dates (``2023年10月`` → a year and a month), decades
+(``上世纪80年代`` → the 1980s), percentages (``5%``, ``百分之五``) and Chinese numerals where they
+count or rank something (``八项``, ``第三届``, ``两周年``, ``百年``). Chinese numerals inside words
+(``一带一路``, ``三方``, ``数百万``, ``两国``) are not quantities and are only allowed, not required,
+in the English. Approximations (``100多``, ``近百``, ``约5万``) require a qualifier in the English
+(``more than``, ``nearly``, ``about``) or an order of magnitude (``thousands of``). Amounts in 斤
+or 亩 may be given converted (tons, hectares). The English side is read by :mod:`numbers_en`.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ _CHINESE_QUANTITY = regex.compile(
 _ORDINAL_ALONE = regex.compile(rf"第([{_NUMERAL}]+)")
 _PERCENT_WORDS = regex.compile(rf"百分之([{_NUMERAL}]+|\d+(?:\.\d+)?)")
 
-_MORE_EN = regex.compile(r"\b(?:more than|over|above|upwards? of|in excess of|exceed\w*|surpass\w*|top(?:s|ped)?|plus|"
+_MORE_EN = regex.compile(r"\b(?:more than|over|above|upwards? of|in excess of|exceed\w*|surpass\w*|topped|plus|"
                       r"at least|beyond|well past)\b|\+|-plus\b", regex.I)
 _NEARLY_EN = regex.compile(r"\b(?:nearly|almost|close to|about|around|approximately|roughly|some|up to|or so|"
                         r"approaching|an estimated)\b|~", regex.I)
