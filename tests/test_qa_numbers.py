@@ -3,9 +3,13 @@ translator writes that must pass, and real mismatches the check must still catch
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipeline.document import Segment, TermHit
+from pipeline.document import Document, Paragraph, Segment, TermHit
+from pipeline.qa import run_checks
+from pipeline.qa.calibration import NUMBER_SEVERITY
 from pipeline.qa.checks import CheckContext, check_numbers
 from pipeline.qa.numbers import english_quantities, number_problems, source_quantities
 
@@ -134,3 +138,12 @@ def test_number_findings_carry_their_calibrated_severity() -> None:
     segment = Segment(id="s", source="投资3500亿元。", target="An investment of 35 billion yuan.")
     findings = list(check_numbers(segment, CheckContext()))
     assert findings and all(finding.severity == "error" for finding in findings)
+
+
+def test_the_calibration_table_sets_the_flag_severity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(NUMBER_SEVERITY, "added", "warning")
+    document = Document(path=Path("n.zh.txt"), text="", paragraphs=[Paragraph(
+        id="p1", kind="body", source="就已有17家鲁班工坊。",
+        segments=[Segment(id="p1.s1", source="就已有17家鲁班工坊。", target="17 Luban Workshops opened in 2019.")])])
+    run_checks(document, enabled={"numbers"})
+    assert [(flag.check, flag.severity) for flag in document.segments[0].flags] == [("numbers", "warning")]
