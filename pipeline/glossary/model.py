@@ -30,13 +30,13 @@ class GlossaryEntry:
     zh: str
     en: str
     variants: tuple[str, ...] = ()
-    accepted: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
     note: str = ""
     source: str = ""
     status: str = "approved"  # or "proposed"
     file: str = ""  # path of the YAML file it came from
     line: int = 0  # 1-based line of the entry
+    accepted: tuple[str, ...] = ()  # other English renderings official texts use
 
     @property
     def approved(self) -> bool:
