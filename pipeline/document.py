@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
-TermStatus = Literal["pending", "applied", "repaired", "missing"]
+# "accepted": a person's translation uses one of the entry's accepted alternatives.
+TermStatus = Literal["pending", "applied", "repaired", "missing", "accepted"]
 
 # Paragraph kinds that carry prose to translate; the others (code, table rows) pass through as-is.
 TRANSLATABLE_KINDS = frozenset({"title", "subtitle", "byline", "heading", "body", "caption", "credit", "list_item", "quote"})
@@ -40,6 +41,7 @@ class TermHit:
     status: TermStatus = "pending"
     surface: str = ""  # the text as it appears in the source (a variant or another quote style)
     avoid: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()  # English alternatives accepted in a person's translation
 
     def to_json(self) -> dict[str, Any]:
         return {"zh": self.zh, "en": self.en, "start": self.start, "end": self.end,

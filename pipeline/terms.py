@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pipeline.document import Flag, Paragraph, Segment, TermHit
+from pipeline.document import Flag, Paragraph, Segment, Severity, TermHit
 from pipeline.engines.base import RequiredRendering, TranslationRequest
 from pipeline.glossary.match import count_rendering, replace_avoided
 from pipeline.glossary.model import Glossary
 from pipeline.glossary.match import TermMatch
+from pipeline.qa.calibration import PERSON_TERM_MISSING
 
 
 def match_paragraph(glossary: Glossary, paragraph: Paragraph) -> list[TermMatch]:
@@ -26,7 +27,7 @@ def assign_hits(segment: Segment, offset: int, matches: Sequence[TermMatch]) -> 
     end = offset + len(segment.source)
     segment.terms = [
         TermHit(zh=match.entry.zh, en=match.entry.en, start=match.start - offset, end=match.end - offset,
-                surface=match.surface, avoid=match.entry.avoid)
+                surface=match.surface, avoid=match.entry.avoid, accepted=match.entry.accepted)
         for match in matches if offset <= match.start and match.end <= end
     ]
 
@@ -48,31 +49,40 @@ def part_requests(segment: Segment) -> list[TranslationRequest]:
     return requests
 
 
-def verify_terms(segment: Segment, repair: bool = True) -> None:
+def verify_terms(segment: Segment, repair: bool = True, missing: Severity | None = None) -> None:
     """Set each term's outcome from the English and flag what is missing or ruled out.
 
     With ``repair`` (machine output), an ``avoid`` rendering that slipped through is replaced by the
-    required one; without it (a person's wording, which is final), it is only flagged.
+    required one; without it (a person's wording, which is final), it is only flagged, and an
+    accepted alternative of the entry counts as present (status ``accepted``). ``missing`` is the
+    severity of a missing rendering: by default an error in machine output (a broken constraint)
+    and, in a person's translation, the severity measured on official translations.
     """
+    severity: Severity = missing or ("error" if repair else PERSON_TERM_MISSING)
     by_rendering: dict[str, list[TermHit]] = {}
     for hit in segment.terms:
         by_rendering.setdefault(hit.en, []).append(hit)
     for rendering, hits in by_rendering.items():
         present = count_rendering(segment.target, rendering)
-        repaired = 0
+        repaired = accepted = 0
         if repair and present < len(hits):
             for avoided in dict.fromkeys(a for hit in hits for a in hit.avoid):
                 segment.target, replaced = replace_avoided(segment.target, avoided, rendering)
                 repaired += replaced
+        elif not repair and present < len(hits):
+            accepted = sum(count_rendering(segment.target, alternative)
+                           for alternative in dict.fromkeys(a for hit in hits for a in hit.accepted))
         for index, hit in enumerate(hits):
             if index < present:
                 hit.status = "applied"
             elif index < present + repaired:
                 hit.status = "repaired"
+            elif index < present + accepted:
+                hit.status = "accepted"
             else:
                 hit.status = "missing"
                 segment.flags.append(Flag(
-                    "term-missing", "error",
+                    "term-missing", severity,
                     f"Glossary term {hit.surface or hit.zh} must be rendered as “{rendering}”, "
                     f"which the translation does not contain.",
                 ))
@@ -87,5 +97,7 @@ def verify_terms(segment: Segment, repair: bool = True) -> None:
 
 
 def term_counts(segments: Sequence[Segment]) -> dict[str, int]:
+    """Term outcomes for summaries; an accepted alternative counts as applied."""
     counts = Counter(hit.status for segment in segments for hit in segment.terms)
-    return {status: counts.get(status, 0) for status in ("applied", "repaired", "missing")}
+    return {"applied": counts.get("applied", 0) + counts.get("accepted", 0),
+            "repaired": counts.get("repaired", 0), "missing": counts.get("missing", 0)}

@@ -63,7 +63,12 @@ ERROR_CASES = [
     ("  - zh: 数字鸿沟\n    en: ''\n    status: proposed\n", (5, 9, "warning", "allowed while the entry is proposed")),
     ("  - 一带一路\n", (4, 5, "error", "an entry must be a mapping")),
     ("  - zh: 一带一路\n    en: Belt and Road\n    variants: [“一帶一路”, 一帶一路]\n",
-     (6, 24, "warning", "is the same term as `一带一路`")),
+     (6, 24, "warning", "is the same term as `一带一路`")),    ("  - zh: 一带一路\n    en: Belt and Road\n    accepted: BRI\n", (6, 15, "error", "`accepted` must be a list")),
+    ("  - zh: 一带一路\n    en: Belt and Road\n    accepted: [带路]\n", (6, 16, "error", "`带路` contains Chinese")),
+    ("  - zh: 一带一路\n    en: Belt and Road\n    accepted: [OBOR]\n    avoid: [obor]\n",
+     (6, 16, "error", "both accepted and in the `avoid`")),
+    ("  - zh: 一带一路\n    en: Belt and Road\n    accepted: [belt and road]\n",
+     (6, 16, "warning", "is the rendering itself")),
 ]
 
 
@@ -168,6 +173,10 @@ def test_shipped_glossary_content() -> None:
         entry = glossary.lookup(zh)
         assert entry is not None and entry.en == en and entry.approved, zh
     assert "One Belt, One Road" in glossary.lookup("一带一路").avoid
+    accepted = glossary.lookup("人类命运共同体").accepted
+    assert "community with a shared future for humanity" in accepted and "global community of shared future" in accepted
+    assert glossary.lookup("“一带一路”国际合作高峰论坛").accepted == ("BRF",)
+    assert "BRI" in glossary.lookup("共建“一带一路”倡议").accepted
     for zh in ("政策沟通", "设施联通", "贸易畅通", "资金融通", "民心相通"):  # the five connectivities
         assert glossary.lookup(zh).approved
     assert all(not e.approved and "official_terms.tsv" in e.note for e in glossary.entries if e.status == "proposed")

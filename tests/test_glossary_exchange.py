@@ -55,6 +55,21 @@ def test_tbx_is_read_by_translate_toolkit_with_the_same_entries(tmp_path: Path) 
         ("Belt and Road", False), ("One Belt, One Road", True), ("OBOR", True)]
 
 
+def test_accepted_alternatives_are_admitted_terms_and_read_back(tmp_path: Path) -> None:
+    entries = [GlossaryEntry("人类命运共同体", "community with a shared future for mankind",
+                             accepted=("community with a shared future for humanity", "global community of shared future"),
+                             avoid=("community of common destiny",), source="http://example.org"),
+               GlossaryEntry("数字鸿沟", "digital divide", accepted=("digital gap",), status="proposed")]
+    text = export_terms(entries, "tbx", name="test")
+    assert ("<term>community with a shared future for humanity</term>\n"
+            '            <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>') in text
+    back = export_import(entries, "tbx", tmp_path)
+    assert fields(back, "en", "accepted", "avoid", "status") == fields(entries, "en", "accepted", "avoid", "status")
+    yaml_path = tmp_path / "g.yaml"
+    append_entries(yaml_path, back, name="test")
+    assert fields(load_glossary(yaml_path).entries, "accepted") == fields(entries, "accepted")
+
+
 def test_tbx_is_tbx_basic(tmp_path: Path) -> None:
     text = export_terms(ENTRIES, "tbx", name="test")
     assert '<martif type="TBX-Basic" xml:lang="zh">' in text

@@ -164,6 +164,8 @@ def test_english_quantities() -> None:
      "Partner countries achieve physical connectivity, institutional connectivity and people-to-people connectivity.",
      "repetition"),
     ("他说他已经完成了工作。", "He said that that work was done.", "repetition"),
+    ("走出一条互利共赢的康庄大道。", "embark on a path of win-win cooperation.", "repetition"),  # a hyphenated compound
+    ("一步一步推进。", "It advances step-by-step.", "repetition"),
     ("八项行动稳步推进,成果斐然。", "The eight major steps have advanced steadily with remarkable results.", "length"),
     ("共商共建共享", "extensive consultation, joint contribution and shared benefits", "length"),
     ("董江辉 摄", "Photo by Dong Jianghui", "length"),
@@ -184,6 +186,7 @@ def test_correct_translations_pass(zh: str, en: str, check: str) -> None:
     ("鲁班工坊在非洲落地。", "Luban工坊 took root in Africa.", "untranslated", "工坊"),
     ("合作稳步推进。", "Cooperation cooperation advances.", "repetition", "doubled"),
     ("合作稳步推进。", "The the cooperation advances.", "repetition", "doubled"),
+    ("合作稳步推进。", "Win win cooperation advances.", "repetition", "doubled"),
     ("合作稳步推进。", "Cooperation of the of the of the project advances.", "repetition", "looped"),
     ("合作稳步推进。", "We build build build bridges.", "repetition", "looped"),
     ("八项行动稳步推进,成果斐然,共建国家广受欢迎。", "Yes.", "length", "short"),

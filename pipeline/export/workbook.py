@@ -263,7 +263,8 @@ def data_records(document: Document) -> list[tuple[str, str, dict[str, Any]]]:
                 "source_sha256": text_hash(safe_cell_text(segment.source)),
                 "target_sha256": text_hash(safe_cell_text(segment.target)),
                 "score": segment.score,
-                "terms": [{**hit.to_json(), "avoid": list(hit.avoid)} for hit in segment.terms],
+                "terms": [{**hit.to_json(), "avoid": list(hit.avoid), "accepted": list(hit.accepted)}
+                          for hit in segment.terms],
             }))
     return records
 

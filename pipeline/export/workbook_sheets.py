@@ -69,7 +69,7 @@ def glossary_rows(document: Document, glossary: Any = None) -> list[list[Any]]:
         if len(segments) > _MAX_SEGMENT_IDS:
             listed += f" … ({len(segments) - _MAX_SEGMENT_IDS} more)"
         statuses = entry["statuses"]
-        rows.append([zh, en, ", ".join(entry["forms"]), sum(statuses.values()), statuses["applied"],
+        rows.append([zh, en, ", ".join(entry["forms"]), sum(statuses.values()), statuses["applied"] + statuses["accepted"],
                      statuses["repaired"], statuses["missing"], ", ".join(entry["avoid"]),
                      known.note if known else "", known.status if known else "", listed])
     return rows
@@ -111,6 +111,7 @@ def summary_rows(document: Document, replaced: int = 0) -> list[tuple[str, Any]]
         ("Segments", len(document.segments)),
     ]
     terms = Counter(hit.status for segment in document.segments for hit in segment.terms)
+    terms["applied"] += terms["accepted"]  # an accepted alternative in a person's translation
     rows += [(f"Terms {status}", terms.get(status, 0)) for status in ("applied", "repaired", "missing")]
     flags = Counter(flag.check for segment in document.segments for flag in segment.flags)
     flags.update(flag.check for paragraph in document.paragraphs for flag in paragraph.flags)

@@ -229,22 +229,39 @@ class _FileChecker:
         en = self.check_rendering(item, at, status)
         variants = self.items(item, "variants")
         avoid = self.items(item, "avoid")
+        accepted = self.items(item, "accepted")
         for bad, bad_at in avoid:
             if en and bad.casefold() == en.casefold():
                 self.report(bad_at, "error", f"`{bad}` is the rendering and also in its own "
                                              "`avoid` list; remove one of them")
+        self.check_accepted(accepted, en, {bad.casefold() for bad, _ in avoid})
         for form, form_at in variants:
             if form == zh:
                 self.report(form_at, "warning", f"the variant `{form}` is the term itself; delete it")
         if not zh:
             return
         entry = GlossaryEntry(zh=zh, en=en, variants=tuple(form for form, _ in variants if form != zh),
+                              accepted=tuple(alternative for alternative, _ in accepted
+                                             if alternative.casefold() != (en or "").casefold()),
                               avoid=tuple(bad for bad, _ in avoid), note=self.text(item, "note") or "",
                               source=self.text(item, "source") or "", status=status,
                               file=self.file, line=at[0])
         self.entries.append(entry)
         for form, form_at in [(zh, _value_at(item, "zh")), *variants]:
             self.forms.append((normalise(form), form, entry, form_at))
+
+    def check_accepted(self, accepted: list[tuple[str, Position]], en: str | None, avoid: set[str]) -> None:
+        """Accepted alternatives are English, differ from the rendering and are not also ruled out."""
+        for alternative, at in accepted:
+            if has_han(alternative):
+                self.report(at, "error", f"the accepted alternative `{alternative}` contains Chinese characters; "
+                                         "write English only (other Chinese forms go under `variants`)")
+            elif alternative.casefold() in avoid:
+                self.report(at, "error", f"`{alternative}` is both accepted and in the `avoid` list; "
+                                         "remove one of them")
+            elif en and alternative.casefold() == en.casefold():
+                self.report(at, "warning", f"the accepted alternative `{alternative}` is the rendering itself; "
+                                           "delete it")
 
     def check_rendering(self, item: Any, at: Position, status: str) -> str:
         en = self.capped(item, "en", self.text(item, "en"))

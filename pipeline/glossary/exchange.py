@@ -2,7 +2,7 @@
 
 - TBX-Basic (ISO 30042, the ``martif`` form that translate-toolkit and CAT tools read): the
   Chinese term and its variants, the English rendering (preferred when approved, admitted when
-  proposed), the renderings to avoid (deprecated), ``source`` and ``note``.
+  proposed), the accepted alternatives (admitted), the renderings to avoid (deprecated), ``source`` and ``note``.
 - CSV: two columns, Chinese and English, no header, as machine-translation APIs take glossaries
   (a third ``note`` column on request).
 - TSV: OmegaT's glossary, ``term<TAB>rendering<TAB>comment`` per line.
@@ -100,6 +100,8 @@ def _to_tbx(entries: list[GlossaryEntry], name: str) -> str:
             _tig(chinese, variant, _ADMITTED)
         english = ET.SubElement(term_entry, "langSet", {_XML_LANG: "en"})
         _tig(english, entry.en, _PREFERRED if entry.approved else _ADMITTED, entry.source)
+        for alternative in entry.accepted:
+            _tig(english, alternative, _ADMITTED)
         for avoid in entry.avoid:
             _tig(english, avoid, _DEPRECATED)
     ET.indent(martif)
@@ -213,6 +215,7 @@ def _from_tbx(raw: bytes, origin: str) -> tuple[list[GlossaryEntry], list[str]]:
         entries.append(GlossaryEntry(
             zh=chinese[0][0], en=rendering[0],
             variants=tuple(t[0] for t in chinese[1:]),
+            accepted=tuple(t[0] for t in english if t is not rendering),
             avoid=tuple(t[0] for t in languages["en"] if t[1].startswith(_AVOID_STATUSES)),
             note="\n".join(note for note in notes if note),
             source=rendering[2] or next((t[2] for t in chinese if t[2]), ""),
@@ -235,6 +238,8 @@ def entry_mapping(entry: GlossaryEntry) -> dict[str, Any]:
     mapping: dict[str, Any] = {"zh": entry.zh, "en": entry.en}
     if entry.variants:
         mapping["variants"] = flow(entry.variants)
+    if entry.accepted:
+        mapping["accepted"] = flow(entry.accepted)
     if entry.avoid:
         mapping["avoid"] = flow(entry.avoid)
     if not entry.approved:

@@ -3,8 +3,8 @@
 Chinese matching normalises the text to a same-length form (quote styles, full/half width,
 Traditional → Simplified character by character), so every offset it returns points into the
 original text; an Aho–Corasick automaton finds every form at once. English matching accepts a
-rendering as a whole phrase, with a plural or possessive ending and a sentence-initial capital:
-the terms stage, the engines' repair and QA all read renderings the same way.
+rendering as a whole phrase modulo inflection (plural, possessive), capitalisation, articles and
+hyphenation: the terms stage, the engines' repair and QA all read renderings the same way.
 """
 
 from __future__ import annotations
@@ -143,11 +143,33 @@ def rendering_variants(rendering: str) -> list[str]:
     return forms
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+# Between the words of a rendering: spaces, hyphens (high-quality = high quality) and quotation
+# marks (the “Belt and Road” Initiative).
+_SEPARATOR = r"[\s\-\u2010\u2011\u2013\"“”‘’']+"
+_OPTIONAL_ARTICLE = rf"(?:(?:a|an|the){_SEPARATOR})?"
+
+
+def _word_pattern(word: str) -> str:
+    """A word with a plural or possessive ending (community → communities, forum’s)."""
+    if len(word) > 2 and word[-1] in "yY" and word[-2].lower() not in "aeiou":
+        body = regex.escape(word[:-1]) + r"(?:y|ies)"
+    else:
+        body = regex.escape(word)
+    return body + r"(?:s|es|'s|’s|s'|’)?"
+
+
+@lru_cache(maxsize=4096)
 def rendering_pattern(rendering: str) -> regex.Pattern[str]:
-    """Case-insensitive whole-phrase match that also accepts a plural or possessive ending."""
-    words = [regex.escape(word) for word in rendering.split()]
-    body = r"\s+".join(words)
-    return regex.compile(rf"(?<![\p{{Latin}}\p{{N}}]){body}(?:s|es|'s|’s|s'|’)?(?![\p{{Latin}}\p{{N}}])", regex.IGNORECASE)
+    """A rendering as a whole phrase, modulo inflection, capitalisation, articles and hyphenation.
+
+    Each word may carry a plural or possessive ending, the case is ignored, an article may be
+    added or left out between words, and words may be joined by spaces, hyphens or quotation marks.
+    """
+    words = [word for word in regex.split(r"[\s\-\u2010\u2011]+", rendering.strip()) if word]
+    content = [word for word in words if word.lower() not in _ARTICLES] or words
+    body = _SEPARATOR.join(f"{_OPTIONAL_ARTICLE}{_word_pattern(word)}" for word in content)
+    return regex.compile(rf"(?<![\p{{Latin}}\p{{N}}]){body}(?![\p{{Latin}}\p{{N}}])", regex.IGNORECASE)
 
 
 def count_rendering(text: str, rendering: str) -> int:

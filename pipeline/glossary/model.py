@@ -12,16 +12,20 @@ from typing import Any
 
 from pipeline.glossary.match import TermMatch, build_automaton, find_terms, normalise
 
-ENTRY_KEYS = ("zh", "en", "variants", "avoid", "note", "source", "status")
+ENTRY_KEYS = ("zh", "en", "variants", "accepted", "avoid", "note", "source", "status")
 STATUSES = ("approved", "proposed")
 # The most characters a term (``zh``, a variant) and a rendering (``en``, an avoided one) may
 # have: anything longer is a sentence or a paragraph pasted by mistake, reported as an error.
-MAX_CHARS = {"zh": 100, "variants": 100, "en": 300, "avoid": 300}
+MAX_CHARS = {"zh": 100, "variants": 100, "en": 300, "accepted": 300, "avoid": 300}
 
 
 @dataclass(frozen=True)
 class GlossaryEntry:
-    """One term: the Chinese ``zh`` (and its ``variants``) and the required English ``en``."""
+    """One term: the Chinese ``zh`` (and its ``variants``) and the required English ``en``.
+
+    ``accepted`` lists other English renderings that official texts use; machine output must
+    still carry ``en``, but a person's translation that uses an accepted one is not flagged.
+    """
 
     zh: str
     en: str
@@ -32,6 +36,7 @@ class GlossaryEntry:
     status: str = "approved"  # or "proposed"
     file: str = ""  # path of the YAML file it came from
     line: int = 0  # 1-based line of the entry
+    accepted: tuple[str, ...] = ()  # other English renderings official texts use
 
     @property
     def approved(self) -> bool:

@@ -19,10 +19,10 @@ from pipeline.document import Document, Flag, Segment, Severity
 from pipeline.errors import InputError
 from pipeline.glossary.model import Glossary
 from pipeline.qa import checks
-from pipeline.qa.checks import LOW_CONFIDENCE, CheckContext
+from pipeline.qa.checks import LOW_CONFIDENCE, CheckContext, Finding
 
-SegmentCheck = Callable[[Segment, CheckContext], Iterator[str]]
-DocumentCheck = Callable[[Document, CheckContext], Iterator[tuple[Segment, str]]]
+SegmentCheck = Callable[[Segment, CheckContext], Iterator[str | Finding]]
+DocumentCheck = Callable[[Document, CheckContext], Iterator[tuple[Segment, str | Finding]]]
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,20 @@ def run_checks(document: Document, glossary: Glossary | None = None, enabled: Co
         for segment in paragraph.segments:
             for check in active:
                 if check.segment is not None:
-                    for message in check.segment(segment, context):
-                        _add(segment, Flag(check.name, check.severity, message))
+                    for found in check.segment(segment, context):
+                        _add(segment, _flag(check, found))
     context.paragraph = None
     for check in active:
         if check.document is not None:
-            for segment, message in check.document(document, context):
-                _add(segment, Flag(check.name, check.severity, message))
+            for segment, found in check.document(document, context):
+                _add(segment, _flag(check, found))
+
+
+def _flag(check: Check, found: str | Finding) -> Flag:
+    """The flag of a finding: a plain message takes the check's severity, a Finding may set its own."""
+    if isinstance(found, Finding):
+        return Flag(check.name, found.severity or check.severity, found.message)
+    return Flag(check.name, check.severity, found)
 
 
 def _add(segment: Segment, flag: Flag) -> None:

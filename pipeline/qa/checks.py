@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.document import Document, Paragraph, Segment
+from pipeline.document import Document, Paragraph, Segment, Severity
 from pipeline.glossary.match import count_rendering
 from pipeline.glossary.model import Glossary
+from pipeline.qa.calibration import NUMBER_SEVERITY
 from pipeline.qa.numbers import number_problems
 
 LOW_CONFIDENCE = -1.0  # mean log-probability per token below which the engine counts as unsure
@@ -42,6 +43,15 @@ class CheckContext:
     paragraph: Paragraph | None = None  # the paragraph of the segment being checked
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A message with a severity of its own, where a check's findings differ in how far they can be
+    trusted (see :mod:`pipeline.qa.calibration`); a plain message takes the check's severity."""
+
+    message: str
+    severity: Severity | None = None
+
+
 def has_content(text: str) -> bool:
     return bool(_CONTENT.search(text))
 
@@ -54,10 +64,12 @@ def check_empty(segment: Segment, context: CheckContext) -> Iterator[str]:
         yield "The translation is empty; translate this segment."
 
 
-def check_numbers(segment: Segment, context: CheckContext) -> Iterator[str]:
+def check_numbers(segment: Segment, context: CheckContext) -> Iterator[Finding]:
     """Numbers, dates and percentages must carry over (17家 ↔ 17, 2023年10月 ↔ October 2023)."""
     if segment.target.strip():
-        yield from number_problems(segment.source, segment.target)
+        renderings = tuple(form for hit in segment.terms for form in (hit.en, *hit.accepted))
+        for problem in number_problems(segment.source, segment.target, renderings):
+            yield Finding(problem.message, NUMBER_SEVERITY.get(problem.kind))
 
 
 def check_untranslated(segment: Segment, context: CheckContext) -> Iterator[str]:
@@ -99,7 +111,8 @@ def check_repetition(segment: Segment, context: CheckContext) -> Iterator[str]:
             text = " ".join(phrase)
             if repeats < 2 or any(text in seen for seen in reported):
                 continue
-            if size == 1 and repeats == 2 and (text in _DOUBLED_WORD_ALLOWED or text in source_words or text.isdigit()):
+            if size == 1 and repeats == 2 and (text in _DOUBLED_WORD_ALLOWED or text in source_words or text.isdigit()
+                                               or _hyphenated_pair(segment.target, text)):
                 continue
             if size == 2 and repeats == 2 and phrase[0] == phrase[1]:
                 continue
@@ -110,6 +123,12 @@ def check_repetition(segment: Segment, context: CheckContext) -> Iterator[str]:
                 yield f"The word “{text}” is doubled; remove the repetition."
             else:
                 yield f"“{text}” repeats {repeats} times in a row: the machine translation looped; retranslate the segment."
+
+
+def _hyphenated_pair(target: str, word: str) -> bool:
+    """``win-win``, ``step-by-step``: a word repeated across a hyphen is an English compound."""
+    return bool(regex.search(rf"(?<!\p{{L}}){regex.escape(word)}-(?:\p{{L}}+-)?{regex.escape(word)}(?!\p{{L}})",
+                             target, regex.IGNORECASE))
 
 
 def _source_repeats(source: str, times: int) -> bool:

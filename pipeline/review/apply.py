@@ -81,7 +81,8 @@ def rebuild_document(reviewed: Any) -> Document:
                 # the engine's score describes its own output, not a reviewer's rewrite of it
                 target=row.reviewed or row.machine, score=None if row.reviewed else data.get("score"),
                 terms=[TermHit(zh=hit["zh"], en=hit["en"], start=hit["start"], end=hit["end"],
-                               surface=hit.get("surface", ""), avoid=tuple(hit.get("avoid") or ()))
+                               surface=hit.get("surface", ""), avoid=tuple(hit.get("avoid") or ()),
+                               accepted=tuple(hit.get("accepted") or ()))
                        for hit in data.get("terms", [])],
             ))
         paragraph.target = (join_english([s.target for s in paragraph.segments]) if paragraph.translatable
@@ -94,10 +95,14 @@ def rebuild_document(reviewed: Any) -> Document:
 # --- checking the final English -------------------------------------------------------------------
 
 def check_terms(segment: Segment) -> None:
-    """Set each term's outcome from the final English; the reviewer's wording is final, so nothing is repaired."""
+    """Set each term's outcome from the final English; the reviewer's wording is final, so nothing is repaired.
+
+    A missing rendering stays an error here (``--strict`` gates on it): the reviewer worked from the
+    workbook that lists each term's rendering.
+    """
     for hit in segment.terms:
         hit.status = "pending"
-    verify_terms(segment, repair=False)
+    verify_terms(segment, repair=False, missing="error")
 
 
 def recheck(document: Document, glossary: Any = None) -> None:
