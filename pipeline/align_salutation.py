@@ -63,8 +63,9 @@ def align_salutation_lines(chinese: Sequence[str], english: Sequence[str]) -> li
     """Each Chinese line with the consecutive English lines addressing the same titles, or None.
 
     Every line on both sides must name at least one known title, and the only accepted answer is
-    one where each Chinese line's titles equal its English lines' titles exactly and no other
-    cut does as well: a partial or ambiguous answer is no answer (the run then stays one match).
+    one where each Chinese line's titles equal its English lines' titles exactly: a partial answer
+    is no answer (the run then stays one match). Since every English line names a title, the
+    counts admit at most one cut; the count of cuts is checked all the same.
     """
     if not chinese or not english or len(english) < len(chinese):
         return None

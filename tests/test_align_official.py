@@ -170,6 +170,14 @@ def aligned(chinese: list[str], english: list[str]) -> list[tuple[list[int], lis
     pytest.param(["尊敬的各位来宾，", "女士们，先生们，朋友们：", BODY_ZH],
                  ["Distinguished Guests,", "Ladies and Gentlemen,", "Dear Friends,", BODY_EN],
                  [([0], [0]), ([1], [1, 2]), ([2], [3])], id="salutation-the-english-splits-by-addressee"),
+    pytest.param(["尊敬的基辛格博士，", "尊敬的英斯利州长、普利茨克部长、默里市长，", "尊敬的希尔斯主席、菲尔茨主席，",
+                  "女士们，先生们，朋友们：", BODY_ZH],
+                 ["Dr. Henry Kissinger,", "Governor Jay Inslee of the State of Washington,",
+                  "Secretary of Commerce Penny Pritzker,", "Mayor Ed Murray of Seattle,",
+                  "Chairwoman Carla Hills of the National Committee on US-China Relations,",
+                  "Chairman Mark Fields of the US-China Business Council,", "Ladies and Gentlemen,", "Dear Friends,", BODY_EN],
+                 [([0], [0]), ([1], [1, 2, 3]), ([2], [4, 5]), ([3], [6, 7]), ([4], [8])],
+                 id="salutation-lines-paired-by-title"),
 ])
 def test_salutations(chinese: list[str], english: list[str], expected: list) -> None:
     assert aligned(chinese, english) == expected
