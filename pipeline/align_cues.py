@@ -112,8 +112,11 @@ def is_chinese_title_line(text: str) -> bool:
     text = text.strip()
     if regex.fullmatch(r"——[^。！？]{2,60}|[（(][^。！？（）()]{2,40}[）)]", text):
         return True  # a subtitle line (——在…上的讲话) or a bracketed date and place line (（2021年4月20日，北京）)
-    return (0 < len(text) <= 16 and not regex.search(r"\p{P}", text)
-            and not regex.search(r"\d", regex.sub(r"^\d{4}年", "", text)))
+    # A headline may quote a name or split in two halves (发挥香港独特优势 共创“一带一路”美好未来):
+    # quotation marks, title marks and spaces do not make it a sentence.
+    bare = regex.sub(r"[“”‘’《》\s\u3000]", "", text)
+    return (0 < len(bare) <= (24 if bare != text else 16) and not regex.search(r"\p{P}", bare)
+            and not regex.search(r"\d", regex.sub(r"^\d{4}年", "", bare)))
 
 
 def is_english_heading(text: str) -> bool:
