@@ -23,7 +23,7 @@ import regex
 from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
                                  is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading,
                                  is_chinese_furniture, is_english_furniture, is_english_salutation,
-                                 is_english_title_line, repeats_next)
+                                 is_english_title_line, quotes_later, repeats_next)
 from pipeline.align_model import (SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units,  # noqa: F401 (API)
                                   document_ratio, match_cost)
 from pipeline.document import Document, Flag, Paragraph, Segment
@@ -97,10 +97,12 @@ def align_document(document: Document, english: Sequence[str], glossary: Glossar
     ``english``). Flags mark paragraphs the English splits, merges, leaves out or adds.
     """
     paragraphs = [paragraph for paragraph in document.paragraphs if paragraph.translatable]
-    anchors = Anchors([paragraph.source for paragraph in paragraphs], glossary)
+    sources = [paragraph.source for paragraph in paragraphs]
+    anchors = Anchors(sources, glossary)
     source_units = [Unit(p.source, expected_length(p.source), anchors.chinese(p.source),
                          heading=is_chinese_heading(p.source), title=is_chinese_title_line(p.source),
-                         furniture=is_chinese_furniture(p.source)) for p in paragraphs]
+                         furniture=is_chinese_furniture(p.source) or quotes_later(sources, index))
+                    for index, p in enumerate(paragraphs)]
     target_units = [Unit(text, float(len(text)), anchors.english(text), heading=is_english_heading(text),
                          title=is_english_title_line(text),
                          furniture=repeats_next(english, index) or is_english_furniture(text))

@@ -36,6 +36,10 @@ _ADDRESSEES = (("ladies", "女士", r"\bLadies\b"), ("friends", "朋友", r"\bFr
                ("organizations", "国际组织", r"\bInternational Organi[sz]ations?\b"))
 SALUTATION_LENGTH = 160  # a salutation line is short: longer text is prose that happens to end in a comma
 _OPENING_QUOTE = regex.compile(r"^\s*[“「『\"‘]")
+# English often opens a quoted saying with words instead of a quotation mark (As a Chinese saying goes, …).
+_INTRODUCED_SAYING = regex.compile(r"^\s*(?:As (?:an? |the )(?:(?:old|ancient) )?(?:Chinese )?(?:saying|proverb|adage|poem) "
+                                   r"(?:goes|says)|As (?:an? |the )(?:(?:old|ancient) )?Chinese (?:saying|proverb|adage) puts it)\b",
+                                   flags=regex.IGNORECASE)
 # A speaker line: 中华人民共和国主席 习近平 (office, a space, a name) / Xi Jinping, President of … / Speech by H.E. …
 _CHINESE_SPEAKER = regex.compile(r"^\s*\p{Han}{2,24}[ \u3000]+\p{Han}{2,4}\s*$")
 _ENGLISH_SPEAKER = regex.compile(r"\b(?:President|Premier|Chairman|Chairwoman|Vice|Minister|Ambassador|Secretary|"
@@ -108,8 +112,11 @@ def is_chinese_title_line(text: str) -> bool:
     text = text.strip()
     if regex.fullmatch(r"——[^。！？]{2,60}|[（(][^。！？（）()]{2,40}[）)]", text):
         return True  # a subtitle line (——在…上的讲话) or a bracketed date and place line (（2021年4月20日，北京）)
-    return (0 < len(text) <= 16 and not regex.search(r"\p{P}", text)
-            and not regex.search(r"\d", regex.sub(r"^\d{4}年", "", text)))
+    # A headline may quote a name or split in two halves (发挥香港独特优势 共创“一带一路”美好未来):
+    # quotation marks, title marks and spaces do not make it a sentence.
+    bare = regex.sub(r"[“”‘’《》\s\u3000]", "", text)
+    return (0 < len(bare) <= (24 if bare != text else 16) and not regex.search(r"\p{P}", bare)
+            and not regex.search(r"\d", regex.sub(r"^\d{4}年", "", bare)))
 
 
 def is_english_heading(text: str) -> bool:
@@ -130,6 +137,9 @@ def is_english_title_line(text: str) -> bool:
 _ENGLISH_FURNITURE = regex.compile(r"^\s*(?:Editor['’]s note|Full text of|(?:The )?following is|"
                                    r"[A-Z][A-Z .,]+, [A-Z][a-z]+\.? \d{1,2} (?:\([A-Za-z]+\) )?--)")
 _CHINESE_FURNITURE = regex.compile(r"^\s*(?:新华社.{0,24}?电|编者按|编者注|\p{Han}{2,8}社.{0,12}?\d{1,2}月\d{1,2}日电)")
+# The editor's lead-in to what follows, the Chinese for "The following is …": 以下为讲话全文： /
+# 下面，和双语君一起来学习吧。 A short line of its own: a speaker's 下面，我谈三点意见 goes on in prose.
+_CHINESE_LEAD_IN = regex.compile(r"^\s*(?:下面|以下)[，,]?[^。！？]{0,20}?(?:一起来|全文|如下)[^。！？]{0,12}[。！：:]?\s*$")
 
 
 def is_english_furniture(text: str) -> bool:
@@ -138,8 +148,8 @@ def is_english_furniture(text: str) -> bool:
 
 
 def is_chinese_furniture(text: str) -> bool:
-    """A news agency's dateline lead (新华社…电) or an editor's note (编者按)."""
-    return bool(_CHINESE_FURNITURE.match(text))
+    """A news agency's dateline lead (新华社…电), an editor's note (编者按) or lead-in (以下为讲话全文：)."""
+    return bool(_CHINESE_FURNITURE.match(text) or _CHINESE_LEAD_IN.match(text))
 
 
 def repeats_next(paragraphs: Sequence[str], index: int) -> bool:
@@ -149,6 +159,24 @@ def repeats_next(paragraphs: Sequence[str], index: int) -> bool:
     words = regex.sub(r"[^\p{L}\p{N} ]", "", paragraphs[index]).lower().split()
     following = " ".join(regex.sub(r"[^\p{L}\p{N} ]", "", paragraphs[index + 1]).lower().split())
     return 2 <= len(words) <= 40 and " ".join(words) in following
+
+
+_CHINESE_QUOTED = regex.compile(r"“([^“”]{8,})”")
+
+
+def quotes_later(paragraphs: Sequence[str], index: int, reach: int = 6) -> bool:
+    """A teaser made of quotations only, one of which comes again word for word in a later paragraph.
+
+    News sites open a speech's excerpts with its best lines (“…”“…”……); the English seldom
+    carries that teaser, and the repeated words would otherwise pull it onto the paragraph they
+    are quoted from.
+    """
+    text = paragraphs[index]
+    quoted = _CHINESE_QUOTED.findall(text)
+    if not quoted or regex.sub(r"[\p{P}\s]", "", _CHINESE_QUOTED.sub("", text)):
+        return False  # no quotation, or words outside the quotations: the paragraph says something itself
+    later = "".join(paragraphs[index + 1:index + 1 + reach])
+    return any(quote in later for quote in quoted)
 
 
 def opens_with_quotation(text: str) -> bool:
@@ -181,7 +209,7 @@ def english_cues(text: str) -> set[str]:
     if is_english_salutation(text):
         cues.add("salutation")
         cues |= {f"to:{name}" for name, _, english in _ADDRESSEES if regex.search(english, text, flags=regex.IGNORECASE)}
-    if opens_with_quotation(text):
+    if opens_with_quotation(text) or _INTRODUCED_SAYING.match(text):
         cues.add("quotation")
     if len(text) <= SALUTATION_LENGTH and not is_english_salutation(text) and _ENGLISH_SPEAKER.search(text):
         cues.add("speaker")

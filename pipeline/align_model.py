@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.align_salutation import align_salutation_lines
+
 # Prior probability of each match shape (Gale & Church's estimates, halved between mirror shapes).
 # The wider shapes (2–2, 1–3, 3–1) are rare and get low priors: they serve salutations and openings
 # that one side writes on several lines and the other on one, and headings that cross over.
@@ -205,7 +207,8 @@ def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: fl
 
     One side often writes the salutation on five lines and the other on one or two (or merges
     it with the title block); as whole runs the two sides match 1–1, and inside a matched pair of
-    runs the lines are aligned again. In a speech the lines before the salutation (title,
+    runs the lines are aligned again: on the titles they address where those settle it
+    (``pipeline.align_salutation``), else by the length model. In a speech the lines before the salutation (title,
     subtitle, date, speaker) are aligned on their own: where they do not match line by line —
     the English reorders them — they are kept together as one match. Returns the alignment and
     each match's margin.
@@ -231,6 +234,12 @@ def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: fl
         inner_sources = [index for run in source_indices for index in source_runs[run]]
         inner_targets = [index for run in target_indices for index in target_runs[run]]
         if len(inner_sources) > 1 and len(inner_targets) > 1 and len(source_indices) == len(target_indices) == 1:
+            # Whom each line addresses decides first; lengths only where the titles cannot.
+            by_title = align_salutation_lines([sources[i].text for i in inner_sources], [targets[j].text for j in inner_targets])
+            if by_title is not None:
+                alignment += [([inner_sources[i] for i in s], [inner_targets[j] for j in t]) for s, t in by_title]
+                margins += [margin] * len(by_title)
+                continue
             inner, _ = align_with_margins([sources[i] for i in inner_sources], [targets[j] for j in inner_targets], ratio)
             if all(match_sources and match_targets for match_sources, match_targets in inner):
                 alignment += [([inner_sources[i] for i in s], [inner_targets[j] for j in t]) for s, t in inner]
