@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.align import alignment_record  # noqa: E402
+from pipeline.align.document import alignment_record  # noqa: E402
 from pipeline.glossary.load import load_glossary  # noqa: E402
 from pipeline.ingest.text import read_document  # noqa: E402
 from pipeline.jobs import read_english  # noqa: E402

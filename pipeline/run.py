@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.align import Alignment, align_document, alignment_record
+from pipeline.align.document import Alignment, align_document, alignment_record
 from pipeline.document import Document
 from pipeline.engines.base import EngineSettings, TranslationEngine
 from pipeline.glossary.match import TermMatch

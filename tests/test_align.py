@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import Anchors, Unit, align_document, align_units, match_cost, split_english_sentences
+from pipeline.align.document import Anchors, Unit, align_document, align_units, match_cost, split_english_sentences
 from pipeline.jobs import read_english
 from pipeline.cli import main
 from pipeline.document import Document

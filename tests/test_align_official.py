@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import align_document
-from pipeline.align_cues import (chinese_cues, english_cues, is_chinese_furniture, is_chinese_heading,
-                                 is_chinese_salutation, is_chinese_title_line, is_english_furniture,
-                                 is_english_salutation, is_english_title_line, quotes_later, repeats_next)
+from pipeline.align.document import align_document
+from pipeline.align.cues import chinese_cues, english_cues, is_chinese_furniture, is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_furniture, is_english_salutation, is_english_title_line, quotes_later, repeats_next
 from pipeline.document import Document
 from pipeline.glossary.load import load_glossary
 from pipeline.ingest.text import split_blocks

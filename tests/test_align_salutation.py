@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.align_salutation import align_salutation_lines, chinese_addressees, english_addressees
+from pipeline.align.salutation import align_salutation_lines, chinese_addressees, english_addressees
 
 SEATTLE_ZH = ["尊敬的基辛格博士，", "尊敬的英斯利州长、普利茨克部长、默里市长，", "尊敬的希尔斯主席、菲尔茨主席，", "女士们，先生们，朋友们："]
 SEATTLE_EN = ["Dr. Henry Kissinger,", "Governor Jay Inslee of the State of Washington,", "Secretary of Commerce Penny Pritzker,",

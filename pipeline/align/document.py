@@ -1,12 +1,12 @@
 """Align a Chinese document with an existing English translation, paragraph by paragraph, then sentence by sentence.
 
 The English (by a person or another MT system) may split or merge paragraphs differently, so
-paragraphs are aligned by dynamic programming (``pipeline.align_model``) over 1–1, 1–2, 2–1, 2–2,
+paragraphs are aligned by dynamic programming (``pipeline.align.model``) over 1–1, 1–2, 2–1, 2–2,
 1–3, 3–1, 1–0 and 0–1 matches, each costed by a Gale–Church length model (Gale & Church 1993: the
 English length is about proportional to the source length, with a normal spread) plus *anchors*
 that must agree on both sides: numbers and dates, glossary renderings, Latin-script names, and for
 short units heading numbers, salutations, quotation marks and speaker lines
-(``pipeline.align_cues``). Sentences are then aligned the same way inside each paragraph match.
+(``pipeline.align.cues``). Sentences are then aligned the same way inside each paragraph match.
 A match is flagged only where the alignment itself is uncertain (a rival alignment costs little
 more) or where one side has no counterpart. The result is an ordinary
 :class:`~pipeline.document.Document` whose segments carry the English, so the same QA and exports
@@ -20,12 +20,8 @@ from collections.abc import Sequence
 
 import regex
 
-from pipeline.align_cues import (chinese_cues, chinese_heading_number, english_cues, english_heading_number,
-                                 is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading,
-                                 is_chinese_furniture, is_english_furniture, is_english_salutation,
-                                 is_english_title_line, quotes_later, repeats_next)
-from pipeline.align_model import (SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units,  # noqa: F401 (API)
-                                  document_ratio, match_cost)
+from pipeline.align.cues import chinese_cues, chinese_heading_number, english_cues, english_heading_number, is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading, is_chinese_furniture, is_english_furniture, is_english_salutation, is_english_title_line, quotes_later, repeats_next
+from pipeline.align.model import SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units, document_ratio, match_cost
 from pipeline.document import Document, Flag, Paragraph, Segment
 from pipeline.glossary.model import Glossary
 from pipeline.qa.checks import expected_length

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.align_salutation import align_salutation_lines
+from pipeline.align.salutation import align_salutation_lines
 
 # Prior probability of each match shape (Gale & Church's estimates, halved between mirror shapes).
 # The wider shapes (2–2, 1–3, 3–1) are rare and get low priors: they serve salutations and openings
@@ -208,7 +208,7 @@ def align_paragraphs(sources: Sequence[Unit], targets: Sequence[Unit], ratio: fl
     One side often writes the salutation on five lines and the other on one or two (or merges
     it with the title block); as whole runs the two sides match 1–1, and inside a matched pair of
     runs the lines are aligned again: on the titles they address where those settle it
-    (``pipeline.align_salutation``), else by the length model. In a speech the lines before the salutation (title,
+    (``pipeline.align.salutation``), else by the length model. In a speech the lines before the salutation (title,
     subtitle, date, speaker) are aligned on their own: where they do not match line by line —
     the English reorders them — they are kept together as one match. Returns the alignment and
     each match's margin.
