@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align.document import Anchors, Unit, align_document, align_units, match_cost, split_english_sentences
+from pipeline.align.document import Anchors, align_document, split_english_sentences
+from pipeline.align.model import Unit, align_units, match_cost
 from pipeline.jobs import read_english
 from pipeline.cli import main
 from pipeline.document import Document

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import regex
 
 from pipeline.align.cues import chinese_cues, chinese_heading_number, english_cues, english_heading_number, is_chinese_heading, is_chinese_salutation, is_chinese_title_line, is_english_heading, is_chinese_furniture, is_english_furniture, is_english_salutation, is_english_title_line, quotes_later, repeats_next
-from pipeline.align.model import SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units, document_ratio, match_cost
+from pipeline.align.model import SENTENCE_PRIORS, Alignment, Unit, align_paragraphs, align_units, document_ratio
 from pipeline.document import Document, Flag, Paragraph, Segment
 from pipeline.glossary.model import Glossary
 from pipeline.qa.checks import expected_length
