@@ -154,6 +154,10 @@ def _candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], gloss
                                          False, 2.0))
             if heading_shaped and not _enough_for_a_heading(evidence):
                 continue
+            if start < end and not any(piece.certain for piece in evidence):
+                # A second half printed before its first needs a column read out of order: weak
+                # evidence does not stretch that far (a three-character run recurs by chance).
+                continue
             if evidence:
                 found.append((end, start, evidence))
     return found
@@ -191,6 +195,7 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
         joins[end] = _Join(start, certain, reason)
     _drop_cycles(len(flow), joins)
     return joins
+
 
 
 # --- reading order -----------------------------------------------------------------------------------
