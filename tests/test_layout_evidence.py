@@ -87,7 +87,7 @@ def test_three_characters_of_the_document_make_a_probable_join_only() -> None:
     ("讲话\n\n欢迎。今天我们坚持推\n\n代表中国政府表示欢迎。\n\n动合作共赢。\n\n欢迎来到北京。首先，我\n\n"
      "我代表全体同事致谢。", False),
 ])
-def test_weak_evidence_joins_only_forward(text: str, joined: bool) -> None:
+def test_a_three_character_run_joins_only_forward(text: str, joined: bool) -> None:
     document = repaired(text)
     paragraphs = [p for p in document.paragraphs if p.source.endswith("代表中国政府表示欢迎。")]
     assert bool(paragraphs[0].joined_from) is joined

@@ -8,7 +8,7 @@ returns what it finds, each piece with its weight:
 - a word formed across the cut: a glossary term, a word of a Chinese word list with frequencies
   (jieba's dictionary) that the likeliest segmentation of the joined text puts across the cut, or
   a phrase of the document (four characters or more) that the cut splits and that occurs whole
-  elsewhere in it;
+  elsewhere in it (three characters only make a probable join: short runs recur by chance);
 - a clause ending in a comma, 顿号 or colon continued by text that cannot open a paragraph
   (a particle or connective such as 的、和、以及、从而, or a lowercase Latin word).
 
@@ -40,6 +40,7 @@ MAX_PHRASE_CHARS = 10
 # A three-character run of the document split by the cut (我|代表, 为|世界) is weaker: short runs recur
 # by chance, so such a join is only probable, and flagged.
 SHORT_PHRASE_CHARS = 3
+SHORT_RUN_REASON = "three characters found elsewhere in the document, run across the cut"
 
 _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】"}
 _CLAUSE_END = regex.compile(r"[，,、：:]\s*$")
@@ -215,8 +216,7 @@ def join_evidence(end: str, start: str, text: str, glossary: Glossary | None = N
             evidence.append(Evidence(f"“{phrase}”, a phrase found elsewhere in the document, runs across the cut",
                                      len(phrase) >= CERTAIN_PHRASE_CHARS, 1.5 * len(phrase)))
         elif short := short_document_phrase(tail, head, text):
-            evidence.append(Evidence(f"“{short}”, three characters found elsewhere in the document, run across the cut",
-                                     False, 3.0))
+            evidence.append(Evidence(f"“{short}”, {SHORT_RUN_REASON}", False, 3.0))
         number = _TRAILING_NUMBER.search(tail)
         if number and _MEASURE_WORD.match(head):
             evidence.append(Evidence(f"the number “{number.group()}” is cut from its measure word “{head[0]}”",
