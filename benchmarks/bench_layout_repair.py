@@ -3,9 +3,9 @@
 Each document of ``tests/data/official`` with at least six paragraphs is cut three ways by
 ``tests/support/cut_layout.py`` (seeded, so every run sees the same damage: paragraphs cut at a
 line end mid-sentence, a caption and credit between the halves, second halves moved after other
-paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: in total, per
-evidence rule (correct and wrong joins naming it) and per document, the joins made, the correct ones, precision, recall and wrong joins left without a
-review flag.
+paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: in total and
+per document, the joins made, the correct ones, precision, recall and wrong joins left without a
+review flag; per evidence rule, the correct and wrong joins whose flag names it.
 
     python benchmarks/bench_layout_repair.py [--show-text]
 """
