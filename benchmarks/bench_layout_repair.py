@@ -3,9 +3,9 @@
 Each document of ``tests/data/official`` with at least six paragraphs is cut three ways by
 ``tests/support/cut_layout.py`` (seeded, so every run sees the same damage: paragraphs cut at a
 line end mid-sentence, a caption and credit between the halves, second halves moved after other
-paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: per document
-and in total, the joins made, the correct ones, precision, recall and wrong joins left without a
-review flag.
+paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: in total and
+per document, the joins made, the correct ones, precision, recall and wrong joins left without a
+review flag; per evidence rule, the correct and wrong joins whose flag names it.
 
     python benchmarks/bench_layout_repair.py [--show-text]
 """
@@ -25,7 +25,30 @@ from pipeline.document import Document  # noqa: E402
 from pipeline.ingest.text import split_blocks  # noqa: E402
 from pipeline.layout.classify import classify_blocks  # noqa: E402
 from pipeline.layout.repair import repair_layout  # noqa: E402
-from support.cut_layout import official_set, score, totals  # noqa: E402
+from support.cut_layout import made_joins, official_set, score, totals  # noqa: E402
+
+# Each rule of pipeline/layout/evidence.py (and repair.py) by the words its reason uses in a join's flag.
+RULES = (
+    ("mark closed in the other half", "opened in one half is closed"),
+    ("glossary term", "the glossary term"),
+    ("dictionary word", "” runs across the cut"),
+    ("document phrase (4+ chars)", "a phrase found elsewhere"),
+    ("document run (3 chars)", "three characters found elsewhere"),
+    ("number and measure word", "is cut from its measure word"),
+    ("clause mark + dependent start", "the second cannot stand alone"),
+    ("dependent start", "the second half cannot stand alone"),
+    ("construction completed", "a construction begun at the cut"),
+)
+
+
+def rule_contribution(cut, paragraphs: list, counts: dict) -> None:
+    """Add to ``counts[rule]`` the correct and wrong joins whose evidence names the rule."""
+    truth = set(cut.joins)
+    for first, second, _flagged, message in made_joins(paragraphs):
+        outcome = "correct" if (first, second) in truth else "wrong"
+        for rule, words in RULES:
+            if words in message:
+                counts.setdefault(rule, {"correct": 0, "wrong": 0})[outcome] += 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,15 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-text", action="store_true", help="also print each cut document")
     args = parser.parse_args(argv)
     rows = []
+    rules: dict[str, dict[str, int]] = {}
     for cut in official_set():
         document = Document(path=Path(f"{cut.name}.zh.txt"), text=cut.text)
         document.paragraphs = classify_blocks(split_blocks(cut.text))
         repair_layout(document)
         row = score(cut, document.paragraphs)
+        rule_contribution(cut, document.paragraphs, rules)
         if args.show_text:
             row["text"] = cut.text
         rows.append(row)
-    print(json.dumps({"total": totals(rows), "documents": rows}, ensure_ascii=False, indent=2))
+    print(json.dumps({"total": totals(rows), "rules": rules, "documents": rows}, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -11,6 +11,7 @@ from pipeline.ingest.text import split_blocks
 from pipeline.layout.classify import classify_blocks
 from pipeline.layout.evidence import (
     CERTAIN_WORD_GAIN, cannot_open_paragraph, closes_open_mark, dictionary_word, document_phrase, join_evidence,
+    short_document_phrase,
 )
 from pipeline.layout.repair import repair_layout
 
@@ -61,6 +62,38 @@ def test_a_word_inside_a_bound_form_is_certain() -> None:
 ])
 def test_phrase_of_the_document_across_the_cut(tail: str, head: str, text: str, phrase: str | None) -> None:
     assert document_phrase(tail, head, text) == phrase
+
+
+@pytest.mark.parametrize("tail, head, text, run", [
+    ("首先，我", "代表中国政府", "我代表全体同事致谢。", "我代表"),
+    ("为", "世界经济增长", "为世界和平作出贡献。", "为世界"),
+    ("首先，我", "代表中国政府", "没有这三个字。", None),
+    ("合作2", "0年", "合作20年。", None),  # not three Chinese characters
+])
+def test_three_characters_of_the_document_across_the_cut(tail: str, head: str, text: str, run: str | None) -> None:
+    assert short_document_phrase(tail, head, text) == run
+
+
+def test_three_characters_of_the_document_make_a_probable_join_only() -> None:
+    evidence = join_evidence("首先，我", "代表中国政府表示欢迎。", "我代表全体同事致谢。")
+    assert [piece.certain for piece in evidence] == [False]
+    assert "three characters" in evidence[0].reason
+
+
+@pytest.mark.parametrize("text, joined", [
+    # The continuation comes after the cut end: the three-character run 我代表 is enough (flagged).
+    ("讲话\n\n欢迎来到北京。首先，我\n\n代表中国政府表示欢迎。\n\n我代表全体同事致谢。", True),
+    # The same evidence for a block printed before the cut end does not stretch to a join.
+    ("讲话\n\n欢迎。今天我们坚持推\n\n代表中国政府表示欢迎。\n\n动合作共赢。\n\n欢迎来到北京。首先，我\n\n"
+     "我代表全体同事致谢。", False),
+])
+def test_a_three_character_run_joins_only_forward(text: str, joined: bool) -> None:
+    document = repaired(text)
+    paragraphs = [p for p in document.paragraphs if p.source.endswith("代表中国政府表示欢迎。")]
+    assert bool(paragraphs[0].joined_from) is joined
+    if joined:
+        assert paragraphs[0].source == "欢迎来到北京。首先，我代表中国政府表示欢迎。"
+        assert [flag.check for flag in paragraphs[0].flags] == ["layout-join-probable"]
 
 
 @pytest.mark.parametrize("text, opens", [

@@ -8,7 +8,7 @@ returns what it finds, each piece with its weight:
 - a word formed across the cut: a glossary term, a word of a Chinese word list with frequencies
   (jieba's dictionary) that the likeliest segmentation of the joined text puts across the cut, or
   a phrase of the document (four characters or more) that the cut splits and that occurs whole
-  elsewhere in it;
+  elsewhere in it (three characters only make a probable join: short runs recur by chance);
 - a clause ending in a comma, 顿号 or colon continued by text that cannot open a paragraph
   (a particle or connective such as 的、和、以及、从而, or a lowercase Latin word).
 
@@ -37,6 +37,10 @@ PROBABLE_WORD_GAIN = 1.0
 MIN_PHRASE_CHARS = 4  # a phrase of the document split by the cut (一带|一路)
 CERTAIN_PHRASE_CHARS = 5
 MAX_PHRASE_CHARS = 10
+# A three-character run of the document split by the cut (我|代表, 为|世界) is weaker: short runs recur
+# by chance, so such a join is only probable, and flagged.
+SHORT_PHRASE_CHARS = 3
+SHORT_RUN_REASON = "three characters found elsewhere in the document, run across the cut"
 
 _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】"}
 _CLAUSE_END = regex.compile(r"[，,、：:]\s*$")
@@ -52,6 +56,7 @@ _MEASURE_WORD = regex.compile(r"^(?:个|名|项|家|位|届|次|种|批|座|条|
 _TRAILING_NUMBER = regex.compile(r"[0-9０-９.]*[0-9０-９]$")
 _LOWERCASE_START = regex.compile(r"^[a-z]")
 _HAN = regex.compile(r"\p{Han}")
+_ALL_HAN = regex.compile(r"\p{Han}+")
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,17 @@ def document_phrase(tail: str, head: str, text: str) -> str | None:
     return None
 
 
+def short_document_phrase(tail: str, head: str, text: str) -> str | None:
+    """A run of :data:`SHORT_PHRASE_CHARS` Chinese characters, some on each side of the cut, that
+    occurs whole elsewhere in the document (``text`` holds the halves apart, so the cut run itself
+    does not count)."""
+    for taken in range(SHORT_PHRASE_CHARS - 1, 0, -1):
+        phrase = tail[-taken:] + head[:SHORT_PHRASE_CHARS - taken]
+        if len(phrase) == SHORT_PHRASE_CHARS and _ALL_HAN.fullmatch(phrase) and phrase in text:
+            return phrase
+    return None
+
+
 def _open_marks(text: str) -> list[str]:
     """Quotation marks and brackets opened in ``text`` and not closed, innermost last."""
     stack: list[str] = []
@@ -199,6 +215,8 @@ def join_evidence(end: str, start: str, text: str, glossary: Glossary | None = N
         if phrase:
             evidence.append(Evidence(f"“{phrase}”, a phrase found elsewhere in the document, runs across the cut",
                                      len(phrase) >= CERTAIN_PHRASE_CHARS, 1.5 * len(phrase)))
+        elif short := short_document_phrase(tail, head, text):
+            evidence.append(Evidence(f"“{short}”, {SHORT_RUN_REASON}", False, 3.0))
         number = _TRAILING_NUMBER.search(tail)
         if number and _MEASURE_WORD.match(head):
             evidence.append(Evidence(f"the number “{number.group()}” is cut from its measure word “{head[0]}”",

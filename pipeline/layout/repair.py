@@ -7,7 +7,8 @@ paragraphs so that:
 - each cut end is joined to its cut start only on evidence (:mod:`pipeline.layout.evidence`: a
   quotation closed in the other half, a word, glossary term or phrase of the document across the
   cut, a number cut from its measure word, a clause continued by text that cannot open a paragraph),
-  wherever the halves lie; captions and credits between them do not count. A join is certain when
+  wherever the halves lie (a second half printed before its first not on a three-character run alone);
+  captions and credits between them do not count. A join is certain when
   its evidence is and no other pairing of either half has any; otherwise it is flagged as probable,
   and when two pairings are about as likely, or nothing but position speaks for one, the blocks stay
   apart and are flagged as fragments ("paragraph seems cut") for the reviewer;
@@ -30,7 +31,7 @@ from pipeline.document import Document, Flag, Paragraph
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
 from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, is_salutation
-from pipeline.layout.evidence import Evidence, join_evidence
+from pipeline.layout.evidence import SHORT_RUN_REASON, Evidence, join_evidence
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
 _INNER_CLAUSE_MARK = regex.compile(r"[，,、；;]")
@@ -154,6 +155,10 @@ def _candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], gloss
                                          False, 2.0))
             if heading_shaped and not _enough_for_a_heading(evidence):
                 continue
+            if start < end:
+                # A second half printed before its first needs a column read out of order: a
+                # three-character run of the document, which recurs by chance, does not stretch that far.
+                evidence = [piece for piece in evidence if not piece.reason.endswith(SHORT_RUN_REASON)]
             if evidence:
                 found.append((end, start, evidence))
     return found
@@ -191,6 +196,7 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
         joins[end] = _Join(start, certain, reason)
     _drop_cycles(len(flow), joins)
     return joins
+
 
 
 # --- reading order -----------------------------------------------------------------------------------
