@@ -216,11 +216,14 @@ def test_position_alone_joins_nothing_and_flags_the_fragment(text: str) -> None:
 
 @pytest.mark.parametrize("text, expected", [
     ("标题\n\n尊敬的奥尼尔勋爵，\n\n女士们、先生们，\n\n下午好！很高兴再次来到这里。",
-     ["标题", "尊敬的奥尼尔勋爵，女士们、先生们，", "下午好！很高兴再次来到这里。"]),
+     ["标题", "尊敬的奥尼尔勋爵，", "女士们、先生们，", "下午好！很高兴再次来到这里。"]),
     ("标题\n\n各位来宾，\n\n今天我们在这里举行开幕式。", ["标题", "各位来宾，", "今天我们在这里举行开幕式。"]),
 ])
-def test_salutation_lines_join_each_other_but_not_the_speech(text: str, expected: list[str]) -> None:
-    assert [p.source for p in repaired(text).paragraphs] == expected
+def test_salutation_lines_stay_whole_and_unflagged(text: str, expected: list[str]) -> None:
+    """A salutation ends in a comma by convention: it is neither a fragment nor the start of the speech."""
+    document = repaired(text)
+    assert [p.source for p in document.paragraphs] == expected
+    assert not any(p.flags for p in document.paragraphs)
 
 
 def test_unresolved_fragment_is_flagged() -> None:
