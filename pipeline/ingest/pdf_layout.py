@@ -1,0 +1,278 @@
+"""Reading order and paragraphs from a PDF page's geometry (pure functions over positioned lines).
+
+The PDF reader (``pipeline.ingest.pdf``) turns characters into ``Line``s; this module finds the
+page furniture (headers, footers and page numbers repeated across pages), the columns (gutters in
+the x-extents of the lines, any number of them, with lines spanning a gutter cutting the page into
+bands), the reading order (band by band, column by column, page after page), the paragraphs (first
+-line indents, line spacing, changes of type size) and their kinds (title, heading, caption, body),
+and joins a paragraph that a column or page break cut in two.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+_CLOSED_END = regex.compile(r"[。！？!?…；;][”’」』）)\]]*\s*$")
+_PAGE_NUMBER = regex.compile(r"^(?:[-–—·\s]*\d{1,4}[-–—·\s]*|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
+                             r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4})$", regex.IGNORECASE)
+_DIGITS = regex.compile(r"\d+")
+_CREDIT_END = regex.compile(r"(?:摄|摄影|供图)\s*[)）]?$")
+
+MARGIN_SHARE = 0.12  # headers and footers live in the top and bottom 12% of the page
+
+
+@dataclass
+class Line:
+    """One line of text in one column: its text, box (PDF points, top-down) and type."""
+
+    page: int  # 1-based
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+    column: int = 0  # 1-based column within its band; 0 for a line spanning the columns
+    region: int = 0  # the reading-order region (a column of a band) the line was read in
+
+
+@dataclass
+class Block:
+    """Consecutive lines of one region that make a paragraph (before joins across regions)."""
+
+    kind: str
+    lines: list[Line]
+    region_left: float
+    region_right: float
+    parts: list[list[Line]] = field(default_factory=list)  # the pieces joined into it, in order
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.lines)
+
+
+# --- furniture ------------------------------------------------------------------------------------
+
+def split_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> tuple[list[list[Line]], list[Line]]:
+    """Separate running headers, footers and page numbers from each page's text lines.
+
+    A margin line is furniture when it is a page number, or when its text (digits ignored) recurs
+    in the margins of at least two pages; a one-page document only loses its page number.
+    """
+    def in_margin(line: Line) -> bool:
+        height = heights[line.page - 1]
+        return line.bottom <= height * MARGIN_SHARE or line.top >= height * (1 - MARGIN_SHARE)
+
+    def key(line: Line) -> str:
+        return _DIGITS.sub("#", "".join(line.text.split()))
+
+    recurring = Counter(k for page in pages for k in {key(line) for line in page if in_margin(line)})
+    kept: list[list[Line]] = []
+    furniture: list[Line] = []
+    for page in pages:
+        body = []
+        for line in page:
+            repeated = len(pages) > 1 and recurring[key(line)] >= 2
+            if in_margin(line) and (repeated or _PAGE_NUMBER.match(line.text.strip())):
+                furniture.append(line)
+            else:
+                body.append(line)
+        kept.append(body)
+    return kept, furniture
+
+
+# --- reading order --------------------------------------------------------------------------------
+
+def _gutters(lines: Sequence[Line], min_width: float) -> list[tuple[float, float]]:
+    """X-ranges that (almost) no line covers, with text on both sides: the gaps between columns.
+
+    A few lines may cross a gutter (a spanning title or caption); the threshold grows with the
+    number of lines so that a single wide line cannot hide a three-column page.
+    """
+    if len(lines) < 2:
+        return []
+    allowed = int(len(lines) * 0.06)
+    edges = sorted({round(v, 1) for line in lines for v in (line.x0, line.x1)})
+    gutters: list[tuple[float, float]] = []
+    start: float | None = None
+    for left, right in zip(edges, edges[1:]):
+        middle = (left + right) / 2
+        covered = sum(1 for line in lines if line.x0 < middle < line.x1)
+        if covered <= allowed:
+            start = left if start is None else start
+            continue
+        if start is not None and left - start >= min_width and start > edges[0]:
+            gutters.append((start, left))
+        start = None
+    return gutters
+
+
+def reading_order(lines: Sequence[Line], body_size: float) -> list[list[Line]]:
+    """The page's regions in reading order; each region is a column's lines, top to bottom.
+
+    Lines that cross a gutter (a title spanning the columns) cut the page into bands read top to
+    bottom; within a band the columns are read left to right, each searched again for columns.
+    """
+    regions: list[list[Line]] = []
+    _order(list(lines), body_size, regions, column=1)
+    return regions
+
+
+def _order(lines: list[Line], body_size: float, regions: list[list[Line]], column: int, depth: int = 0) -> None:
+    if not lines:
+        return
+    gutters = _gutters(lines, body_size * 0.8) if depth < 8 else []
+    if not gutters:
+        for line in lines:
+            line.column = column
+        regions.append(sorted(lines, key=lambda line: (line.top, line.x0)))
+        return
+    spanning = [line for line in lines if any(line.x0 < a and line.x1 > b for a, b in gutters)]
+    if spanning:
+        spanning.sort(key=lambda line: line.top)
+        rest = [line for line in lines if line not in spanning]
+        cuts = [line.top for line in spanning] + [float("inf")]
+        above = [line for line in rest if line.top < cuts[0]]
+        _order(above, body_size, regions, column, depth + 1)
+        for index, line in enumerate(spanning):
+            line.column = 0
+            regions.append([line])
+            band = [other for other in rest if cuts[index] <= other.top < cuts[index + 1]]
+            _order(band, body_size, regions, column, depth + 1)
+        return
+    bounds = [float("-inf")] + [sum(gap) / 2 for gap in gutters] + [float("inf")]
+    for number, (left, right) in enumerate(zip(bounds, bounds[1:]), start=1):
+        part = [line for line in lines if left <= (line.x0 + line.x1) / 2 < right]
+        for line in part:
+            line.column = number
+        _order(part, body_size, regions, number, depth + 1)
+
+
+# --- paragraphs and kinds -------------------------------------------------------------------------
+
+def body_font_size(lines: Sequence[Line]) -> float:
+    """The size of most of the text (weighted by characters)."""
+    weighted = [line.size for line in lines for _ in range(max(1, len(line.text)))]
+    return statistics.median(weighted) if weighted else 10.0
+
+
+def line_role(line: Line, body_size: float, title_size: float | None) -> str:
+    if title_size and line.page == 1 and line.size >= title_size - 0.5:
+        return "title"
+    if line.size >= body_size * 1.12 or (line.bold and len(line.text) <= 40 and line.size >= body_size * 0.98):
+        return "heading"
+    if line.size <= body_size * 0.92:
+        return "small"
+    return "body"
+
+
+def near_image(line: Line, images: Sequence[tuple[float, float, float, float]]) -> bool:
+    """Whether ``line`` sits just below or above an image (x0, top, x1, bottom) it overlaps."""
+    reach = line.size * 3
+    for x0, top, x1, bottom in images:
+        overlaps = line.x0 < x1 and line.x1 > x0
+        if overlaps and (0 <= line.top - bottom <= reach or 0 <= top - line.bottom <= reach):
+            return True
+    return False
+
+
+def paragraphs_of_region(region: Sequence[Line], body_size: float, title_size: float | None,
+                         images: Sequence[tuple[float, float, float, float]]) -> list[Block]:
+    """Cut one region's lines into blocks: a new block at a change of role, a first-line indent,
+    a wider gap than the line spacing, or after a line that stops short of the column's edge."""
+    body = [line for line in region if line_role(line, body_size, title_size) == "body"] or list(region)
+    left = min(line.x0 for line in body)
+    right = max(line.x1 for line in body)
+    blocks: list[Block] = []
+    previous: Line | None = None
+    previous_role = ""
+    for line in region:
+        role = line_role(line, body_size, title_size)
+        start = previous is None or role != previous_role
+        if not start and previous is not None:
+            gap = line.top - previous.bottom
+            if role == "body":
+                start = (line.x0 > left + line.size * 0.8 or gap > line.size * 0.8
+                         or previous.x1 < right - line.size * 1.5)
+            else:
+                start = gap > line.size * 0.8
+        if start:
+            kind = {"small": "caption"}.get(role, role)
+            blocks.append(Block(kind, [line], left, right))
+        else:
+            blocks[-1].lines.append(line)
+        previous, previous_role = line, role
+    for block in blocks:
+        if block.kind == "caption" and not (any(near_image(line, images) for line in block.lines)
+                                            or _CREDIT_END.search(block.text)):
+            block.kind = "body"  # small type away from any picture: a note, translated as prose
+    return _fold_credits(blocks)
+
+
+def _fold_credits(blocks: list[Block]) -> list[Block]:
+    """A credit line set apart from its caption ("新华社记者 李明 摄") becomes part of the caption."""
+    folded: list[Block] = []
+    for block in blocks:
+        if (folded and folded[-1].kind == "caption" and _CREDIT_END.search(block.text)
+                and len(block.text) <= 30 and block.lines[0].size <= folded[-1].lines[0].size + 0.5):
+            folded[-1].lines.extend(block.lines)
+            continue
+        folded.append(block)
+    return folded
+
+
+# --- joins across columns and pages ---------------------------------------------------------------
+
+def runs_to_edge(block: Block) -> bool:
+    last = block.lines[-1]
+    return last.x1 >= block.region_right - last.size * 1.2 and not _CLOSED_END.search(block.text)
+
+
+def indented(block: Block) -> bool:
+    first = block.lines[0]
+    return first.x0 > block.region_left + first.size * 0.5
+
+
+def join_across_regions(regions: Sequence[list[Block]]) -> tuple[list[Block], list[Block]]:
+    """Blocks in reading order with paragraphs cut by a column or page break joined.
+
+    The last body block of a region continues into the first body block of the next region that
+    has one (captions and spanning lines in between stay where they were) when its last line runs
+    to the column's edge without closing punctuation and the next one's first line is not
+    indented. Returns the blocks and those that look cut but had no unindented continuation.
+    """
+    flat: list[Block] = []
+    unsure: list[Block] = []
+    pending: Block | None = None  # a body block that ran to the end of its region unfinished
+    for region in regions:
+        for position, block in enumerate(region):
+            if block.kind == "caption":
+                flat.append(block)
+                continue
+            first_of_region = all(other.kind == "caption" for other in region[:position])
+            if pending is not None and first_of_region and block.kind == "body" and not indented(block):
+                pending.parts = (pending.parts or [list(pending.lines)]) + [block.lines]
+                pending.lines = pending.lines + block.lines
+                pending.region_left, pending.region_right = block.region_left, block.region_right
+                carried = pending
+            else:
+                if pending is not None:
+                    unsure.append(pending)
+                flat.append(block)
+                carried = block
+            pending = None
+            last_of_region = all(other.kind == "caption" for other in region[position + 1:])
+            if carried.kind == "body" and last_of_region and runs_to_edge(carried):
+                pending = carried
+    if pending is not None:
+        unsure.append(pending)
+    for block in flat:
+        if not block.parts:
+            block.parts = [block.lines]
+    return flat, unsure
