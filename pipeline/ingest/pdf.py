@@ -44,16 +44,18 @@ def _open(path: Path) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    encrypted = (f"{path}: the PDF is encrypted (password protected); save an unprotected copy and "
+                 f"translate that.")
     try:
         pdf = pdfplumber.open(path)
         _ = pdf.pages  # parses the page tree: a damaged file fails here rather than later
     except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError(f"{path}: the PDF is encrypted (password protected); save an unprotected copy "
-                         f"and translate that.") from None
+        raise InputError(encrypted) from None
     except Exception as error:  # pdfminer raises many kinds for a damaged file; all mean the same to the user
-        if "password" in str(error).lower() or "encrypt" in str(error).lower():
-            raise InputError(f"{path}: the PDF is encrypted (password protected); save an unprotected copy "
-                             f"and translate that.") from None
+        # pdfplumber wraps pdfminer's exceptions: look at what it wrapped as well.
+        causes = [error, *error.args, error.__context__]
+        if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
+            raise InputError(encrypted) from None
         raise InputError(f"{path}: cannot read this PDF ({type(error).__name__}: it looks damaged or is not a PDF); "
                          f"open and save it again, or export it as PDF once more.") from None
     return pdf

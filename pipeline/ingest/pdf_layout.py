@@ -128,6 +128,8 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
     if not lines:
         return
     gutters = _gutters(lines, body_size * 0.8) if depth < 8 else []
+    if not gutters and depth < 8 and _order_bands(lines, body_size, regions, column, depth):
+        return
     if not gutters:
         for line in lines:
             line.column = column
@@ -152,6 +154,33 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
         for line in part:
             line.column = number
         _order(part, body_size, regions, number, depth + 1)
+
+
+def _order_bands(lines: list[Line], body_size: float, regions: list[list[Line]], column: int, depth: int) -> bool:
+    """Mixed spans with no gutter through the whole region (three columns above, two below): cut it
+    at wide horizontal gaps into bands and read them top to bottom, when that reveals columns.
+
+    A band without columns of its own whose lines cross another band's gutter spans the columns.
+    """
+    ordered = sorted(lines, key=lambda line: line.top)
+    bands: list[list[Line]] = [[ordered[0]]]
+    for line in ordered[1:]:
+        if line.top - max(other.bottom for other in bands[-1]) >= body_size:
+            bands.append([line])
+        else:
+            bands[-1].append(line)
+    gutters = [_gutters(band, body_size * 0.8) for band in bands]
+    if len(bands) < 2 or not any(gutters):
+        return False
+    every_gutter = [gap for found in gutters for gap in found]
+    for band, found in zip(bands, gutters):
+        if not found and all(any(line.x0 < a and line.x1 > b for a, b in every_gutter) for line in band):
+            for line in band:
+                line.column = 0
+            regions.append(band)
+        else:
+            _order(band, body_size, regions, column, depth + 1)
+    return True
 
 
 # --- paragraphs and kinds -------------------------------------------------------------------------
