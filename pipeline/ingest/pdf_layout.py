@@ -241,7 +241,27 @@ def paragraphs_of_region(region: Sequence[Line], body_size: float, title_size: f
         if block.kind == "caption" and not (any(near_image(line, images) for line in block.lines)
                                             or _CREDIT_END.search(block.text)):
             block.kind = "body"  # small type away from any picture: a note, translated as prose
-    return _fold_credits(blocks)
+    return _join_around_captions(_fold_credits(blocks))
+
+
+def _join_around_captions(blocks: list[Block]) -> list[Block]:
+    """A paragraph interrupted by a picture and its caption inside one column is one paragraph:
+    joined on the same evidence as across columns; the caption follows the joined paragraph."""
+    kept: list[Block] = []
+    open_block: Block | None = None  # the last body block, when only captions have followed it
+    for block in blocks:
+        if block.kind == "caption":
+            kept.append(block)
+            continue
+        after_caption = bool(kept) and kept[-1].kind == "caption"
+        if (open_block is not None and after_caption and block.kind == "body" and runs_to_edge(open_block)
+                and not indented(block)):
+            open_block.parts = (open_block.parts or [list(open_block.lines)]) + [block.lines]
+            open_block.lines = open_block.lines + block.lines
+            continue
+        kept.append(block)
+        open_block = block if block.kind == "body" else None
+    return kept
 
 
 def _fold_credits(blocks: list[Block]) -> list[Block]:

@@ -103,8 +103,9 @@ class _Flow:
 
 
 def build_newspaper_pdf(path: Path, title: str, items: list[tuple[str, str]]) -> Expected:
-    """Draw ``items`` — ``("heading", text)``, ``("body", text)``, ``("image", caption)`` — under a
-    spanning ``title``; return the paragraphs a reader must find, in order."""
+    """Draw ``items`` — ``("heading", text)``, ``("body", text)``, ``("image", caption)`` between
+    paragraphs, ``("image-inside", caption)`` inside the next paragraph — under a spanning
+    ``title``; return the paragraphs a reader must find, in order."""
     from reportlab.pdfgen import canvas as pdf_canvas
 
     font = _font()
@@ -113,22 +114,18 @@ def build_newspaper_pdf(path: Path, title: str, items: list[tuple[str, str]]) ->
     canvas.setFont(font, TITLE)
     canvas.drawCentredString(PAGE_W / 2, PAGE_H - MARGIN - TITLE, title)
     flow = _Flow(canvas, font, expected, TITLE * 2.5)
+    inside = figure = ""
     for kind, text in items:
         if kind == "heading":
             if not flow.room(HEADING * LEADING * 2 + BODY * LEADING * 2):
                 flow.next_column()
             flow.line(text, HEADING)
             flow.y += HEADING * 0.5
+        elif kind == "image-inside":
+            inside = text  # drawn after the third line of the next paragraph, which it interrupts
+            continue
         elif kind == "image":
-            caption = _wrap(text, SMALL, flow.width, flow.width) + [CREDIT]
-            height = 70 + len(caption) * SMALL * LEADING + 12
-            if not flow.room(height):
-                flow.next_column()
-            flow.canvas.drawImage(_picture(), flow.x, PAGE_H - flow.y - 70, width=flow.width, height=70)
-            flow.y += 76
-            for line in caption:
-                flow.line(line, SMALL)
-            flow.y += 8
+            _figure(flow, text)
             text = text + CREDIT
             kind = "caption"
         else:
@@ -140,13 +137,32 @@ def build_newspaper_pdf(path: Path, title: str, items: list[tuple[str, str]]) ->
                     flow.next_column()
                 flow.line(lines[index], BODY, indent=2 * BODY if index == 0 else 0.0)
                 index += 1
+                if inside and index == 3 and index < len(lines):
+                    _figure(flow, inside)
+                    figure, inside = inside + CREDIT, ""
                 if (index < len(lines) and not flow.room(BODY * LEADING) and lines[index - 1][-1] in _CLOSING
                         and index > 1):
                     raise ValueError(f"a column break after a finished sentence: {lines[index - 1]!r}")
         expected.paragraphs.append((kind, text))
+        if figure:
+            expected.paragraphs.append(("caption", figure))  # a caption follows the paragraph it interrupted
+            figure = ""
     canvas.showPage()
     canvas.save()
     return expected
+
+
+def _figure(flow: _Flow, caption_text: str) -> None:
+    """A picture the column's width, its caption in small type under it, and the credit line."""
+    caption = _wrap(caption_text, SMALL, flow.width, flow.width) + [CREDIT]
+    height = 70 + len(caption) * SMALL * LEADING + 12
+    if not flow.room(height):
+        flow.next_column()
+    flow.canvas.drawImage(_picture(), flow.x, PAGE_H - flow.y - 70, width=flow.width, height=70)
+    flow.y += 76
+    for line in caption:
+        flow.line(line, SMALL)
+    flow.y += 8
 
 
 def build_scanned_pdf(path: Path) -> None:
