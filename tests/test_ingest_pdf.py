@@ -85,9 +85,11 @@ def test_translate_a_pdf_end_to_end(tiny_model: Path, tmp_path: Path) -> None:
                  "transformers", "--beams", "1", "--quiet", "--no-cache"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["page.en.md", "page.json", "page.md", "page.xlsx"]
     data = json.loads((out / "page.json").read_text(encoding="utf-8"))
-    assert [(p["kind"], p["source"]) for p in data["paragraphs"]] == expected.paragraphs
+    # On a single page the header repeats nowhere: it stays text (nothing is dropped on a guess);
+    # the page number is furniture.
+    assert [(p["kind"], p["source"]) for p in data["paragraphs"]] == [("body", HEADER), *expected.paragraphs]
     assert all(p["origin"]["format"] == "pdf" for p in data["paragraphs"])
-    assert {item["text"] for item in data["furniture"]} >= {HEADER}
+    assert [item["text"] for item in data["furniture"]] == ["— 1 —"]
 
 
 @pytest.mark.parametrize(("build", "message"), [
@@ -117,3 +119,16 @@ def test_unreadable_pdfs_stop_with_exit_2_and_write_nothing(build, message: str,
 ])
 def test_join_lines(lines: list[str], joined: str) -> None:
     assert join_lines(lines) == joined
+
+
+def test_glyphs_without_unicode_are_refused_not_translated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfminer writes ``(cid:N)`` for a glyph whose font has no Unicode mapping: unreadable text."""
+    import pipeline.ingest.pdf as pdf_module
+    from pipeline.ingest.pdf_layout import Line
+
+    path = tmp_path / "cid.pdf"
+    build_newspaper_pdf(path, TITLE, [("body", "一段文字。")])
+    monkeypatch.setattr(pdf_module, "_page_lines", lambda page, number: [
+        Line(number, "(cid:1234)(cid:77)(cid:802)", 50, 200, 100, 110, 10.0)])
+    with pytest.raises(InputError, match="no Unicode mapping"):
+        read_input(path)

@@ -64,7 +64,8 @@ def _open(path: Path) -> Any:
 def _page_lines(page: Any, number: int) -> list[Line]:
     """The page's characters grouped into lines, a line cut where a gap wider than a character
     (a column gutter) opens."""
-    chars = [c for c in page.chars if c.get("text") and c.get("upright", True)]
+    # A glyph drawn twice at the same place (a poor man's bold) is one character.
+    chars = [c for c in page.dedupe_chars().chars if c.get("text") and c.get("upright", True)]
     chars.sort(key=lambda c: (c["top"], c["x0"]))
     rows: list[list[dict[str, Any]]] = []
     for char in chars:
@@ -128,6 +129,11 @@ def read_pdf(path: Path) -> Document:
             raise InputError(f"{path}: has no text layer (the pages are images, as in a scan); OCR is not "
                              f"supported: run it through an OCR tool first, or give the text as .txt or .docx.")
         raise InputError(f"{path}: the PDF holds no text; there is nothing to translate.")
+    text = "".join(line.text for page in pages for line in page)
+    if text.count("(cid:") * 8 > len(text) * 0.3:
+        raise InputError(f"{path}: the PDF's fonts do not say which characters they draw (no Unicode mapping), "
+                         f"so its text cannot be read reliably; export the PDF again with embedded Unicode "
+                         f"fonts, or give the text as .txt or .docx.")
     return build_document(path, pages, heights, images)
 
 
@@ -145,7 +151,8 @@ def build_document(path: Path, pages: Sequence[Sequence[Line]], heights: Sequenc
         for region in reading_order(page, body_size):
             regions.append(paragraphs_of_region(region, body_size, title_size, images[number - 1]))
     blocks, unsure = join_across_regions(regions)
-    paragraphs = [_paragraph(index, block, block in unsure) for index, block in enumerate(blocks)]
+    unfinished = {id(block) for block in unsure}
+    paragraphs = [_paragraph(index, block, id(block) in unfinished) for index, block in enumerate(blocks)]
     text = "\n\n".join(paragraph.source for paragraph in paragraphs)
     document = Document(path=path, text=text + "\n", encoding="pdf", paragraphs=paragraphs)
     document.furniture = [{"page": line.page, "text": line.text, "bbox": _bbox([line])} for line in furniture]

@@ -138,7 +138,8 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
     spanning = [line for line in lines if any(line.x0 < a and line.x1 > b for a, b in gutters)]
     if spanning:
         spanning.sort(key=lambda line: line.top)
-        rest = [line for line in lines if line not in spanning]
+        crossing = {id(line) for line in spanning}
+        rest = [line for line in lines if id(line) not in crossing]
         cuts = [line.top for line in spanning] + [float("inf")]
         above = [line for line in rest if line.top < cuts[0]]
         _order(above, body_size, regions, column, depth + 1)
