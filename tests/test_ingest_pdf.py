@@ -53,6 +53,17 @@ def test_every_paragraph_comes_back_whole_in_order_with_its_kind(newspaper: tupl
     assert (first["page"], first["column"]) == (second["page"], second["column"]) and first["bbox"][3] < second["bbox"][1]
 
 
+@pytest.mark.parametrize("columns", [1, 2, 4])
+def test_other_column_counts_read_whole_and_in_order(columns: int, tmp_path: Path) -> None:
+    body = seed_paragraphs()
+    items = [("heading", "新起点"), *[("body", text) for text in body[:4]], ("image", "菌草基地。"),
+             *[("body", text) for text in body[4:15]]]  # two pages, so the header repeats
+    expected = build_newspaper_pdf(tmp_path / "page.pdf", TITLE, items, columns=columns)
+    document = read_input(tmp_path / "page.pdf")
+    assert [(p.kind, p.source) for p in document.paragraphs] == expected.paragraphs
+    assert {p.origin["column"] for p in document.paragraphs if p.kind == "body"} == set(range(1, columns + 1))
+
+
 def test_header_and_page_numbers_are_furniture_not_text(newspaper: tuple[Path, Expected]) -> None:
     path, expected = newspaper
     document = read_input(path)

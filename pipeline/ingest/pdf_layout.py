@@ -90,14 +90,27 @@ def split_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -
 # --- reading order --------------------------------------------------------------------------------
 
 def _gutters(lines: Sequence[Line], min_width: float) -> list[tuple[float, float]]:
-    """X-ranges that (almost) no line covers, with text on both sides: the gaps between columns.
+    """X-ranges that no line covers, with text on both sides: the gaps between columns.
 
-    A few lines may cross a gutter (a spanning title or caption); the threshold grows with the
-    number of lines so that a single wide line cannot hide a three-column page.
+    When a few lines cross every gap (a spanning title or caption), the gaps are found with those
+    lines set aside: first with a tolerance that grows with the number of lines (a single wide
+    line cannot hide a three-column page), then exactly on the other lines, so that a column
+    holding only a few lines still counts as one.
     """
+    exact = _open_ranges(lines, min_width, 0)
+    if exact or len(lines) < 2:
+        return exact
+    tolerant = _open_ranges(lines, min_width, int(len(lines) * 0.06))
+    if not tolerant:
+        return []
+    rest = [line for line in lines if not any(line.x0 < a and line.x1 > b for a, b in tolerant)]
+    return _open_ranges(rest, min_width, 0) or tolerant
+
+
+def _open_ranges(lines: Sequence[Line], min_width: float, allowed: int) -> list[tuple[float, float]]:
+    """X-ranges at least ``min_width`` wide covered by at most ``allowed`` lines, text on both sides."""
     if len(lines) < 2:
         return []
-    allowed = int(len(lines) * 0.06)
     edges = sorted({round(v, 1) for line in lines for v in (line.x0, line.x1)})
     gutters: list[tuple[float, float]] = []
     start: float | None = None

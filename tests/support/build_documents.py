@@ -63,11 +63,11 @@ def _wrap(text: str, size: float, first: float, rest: float) -> list[str]:
 
 
 class _Flow:
-    """Places lines in three columns, page after page, drawing the furniture on each new page."""
+    """Places lines in columns, page after page, drawing the furniture on each new page."""
 
-    def __init__(self, canvas: object, font: str, expected: Expected, title_height: float) -> None:
-        self.canvas, self.font, self.expected = canvas, font, expected
-        self.width = (PAGE_W - 2 * MARGIN - 2 * GUTTER) / 3
+    def __init__(self, canvas: object, font: str, expected: Expected, title_height: float, columns: int) -> None:
+        self.canvas, self.font, self.expected, self.columns = canvas, font, expected, columns
+        self.width = (PAGE_W - 2 * MARGIN - (columns - 1) * GUTTER) / columns
         self.page, self.column, self.top_first = 1, 0, MARGIN + title_height
         self._furniture()
         self.y = self.top_first
@@ -89,7 +89,7 @@ class _Flow:
 
     def next_column(self) -> None:
         self.column += 1
-        if self.column == 3:
+        if self.column == self.columns:
             self.canvas.showPage()
             self.page, self.column = self.page + 1, 0
             self._furniture()
@@ -102,7 +102,7 @@ class _Flow:
         self.y += size * LEADING
 
 
-def build_newspaper_pdf(path: Path, title: str, items: list[tuple[str, str]]) -> Expected:
+def build_newspaper_pdf(path: Path, title: str, items: list[tuple[str, str]], columns: int = 3) -> Expected:
     """Draw ``items`` — ``("heading", text)``, ``("body", text)``, ``("image", caption)`` between
     paragraphs, ``("image-inside", caption)`` inside the next paragraph — under a spanning
     ``title``; return the paragraphs a reader must find, in order."""
@@ -113,7 +113,7 @@ def build_newspaper_pdf(path: Path, title: str, items: list[tuple[str, str]]) ->
     expected = Expected([("title", title)])
     canvas.setFont(font, TITLE)
     canvas.drawCentredString(PAGE_W / 2, PAGE_H - MARGIN - TITLE, title)
-    flow = _Flow(canvas, font, expected, TITLE * 2.5)
+    flow = _Flow(canvas, font, expected, TITLE * 2.5, columns)
     inside = figure = ""
     for kind, text in items:
         if kind == "heading":
