@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest.pdf_layout import (Block, Line, join_across_regions, paragraphs_of_region, reading_order,
-                                        runs_to_edge, split_furniture)
+from pipeline.ingest.pdf_layout import (Block, Line, ends_short, join_across_regions, paragraphs_of_region,
+                                        reading_order, runs_to_edge, split_furniture)
 
 SIZE = 10.0
 
@@ -125,3 +125,16 @@ def test_a_caption_between_the_halves_stays_after_the_joined_paragraph() -> None
     blocks, unsure = join_across_regions([[first, caption], [second]])
     assert [block.text for block in blocks] == ["一直写到栏的右边没有标点接着写完。", "图为菌草。任卫云 摄"]
     assert unsure == []
+
+
+@pytest.mark.parametrize(("previous_x1", "next_text", "short"), [
+    (195, "中国", False),        # less than a character's room left: the line was full
+    (180, "中国", True),         # room for the next character: the paragraph ended there
+    (150, "interoperability, it", False),  # ragged right: the long word would not have fitted
+    (150, "it is", True),        # a short word would have fitted: the paragraph ended
+    (190, "“一带一路”", False),
+])
+def test_a_line_ends_short_when_the_next_word_would_have_fitted(previous_x1: float, next_text: str, short: bool) -> None:
+    previous = Line(1, "前一行", 50, previous_x1, 100, 110, 10)
+    line = Line(1, next_text, 50, 200, 115, 125, 10)
+    assert ends_short(previous, line, 200) is short

@@ -77,7 +77,9 @@ def _formatting(run: Any) -> bytes:
 
 def replace_text(word_paragraph: Any, english: str, terms: Sequence[tuple[str, str]] = ()) -> None:
     """Put ``english`` into the paragraph, keeping its dominant run formatting (see the module)."""
-    runs = [run for run in _text_runs(word_paragraph)]
+    from docx.text.run import Run
+
+    runs = _text_runs(word_paragraph)
     if not runs:
         if english:
             word_paragraph.add_run(english)
@@ -87,7 +89,7 @@ def replace_text(word_paragraph: Any, english: str, terms: Sequence[tuple[str, s
         weights[_formatting(run)] += len(run.text)
     dominant = weights.most_common(1)[0][0]
     main = next(run for run in runs if _formatting(run) == dominant)
-    special = {}
+    special: dict[str, Any] = {}  # rendering → the run of its term, whose formatting it keeps
     for run in runs:
         if _formatting(run) != dominant:
             for zh, en in terms:
@@ -104,8 +106,6 @@ def replace_text(word_paragraph: Any, english: str, terms: Sequence[tuple[str, s
         element = copy.deepcopy(source._r)
         anchor.addnext(element)
         anchor = element
-        from docx.text.run import Run
-
         Run(element, word_paragraph).text = text
     for run in special.values():
         if run._r.getparent() is not None:

@@ -64,8 +64,15 @@ def _open(path: Path) -> Any:
 def _page_lines(page: Any, number: int) -> list[Line]:
     """The page's characters grouped into lines, a line cut where a gap wider than a character
     (a column gutter) opens."""
-    # A glyph drawn twice at the same place (a poor man's bold) is one character.
-    chars = [c for c in page.dedupe_chars().chars if c.get("text") and c.get("upright", True)]
+    # A glyph drawn twice at the same place (a poor man's bold) is one character. (pdfplumber's
+    # dedupe_chars does this too, at several times the cost of reading the page.)
+    seen: set[tuple[str, float, float]] = set()
+    chars = []
+    for char in page.chars:
+        place = (char.get("text", ""), round(char["x0"]), round(char["top"]))
+        if place[0] and char.get("upright", True) and place not in seen:
+            seen.add(place)
+            chars.append(char)
     chars.sort(key=lambda c: (c["top"], c["x0"]))
     rows: list[list[dict[str, Any]]] = []
     for char in chars:
@@ -89,7 +96,8 @@ def _page_lines(page: Any, number: int) -> list[Line]:
 def _line(chars: Sequence[dict[str, Any]], number: int) -> list[Line]:
     text = ""
     for previous, char in zip([None, *chars], chars):
-        if (previous is not None and char["x0"] - previous["x1"] > char["size"] * 0.25
+        # pdfminer's own word margin: a gap over a tenth of the type size is a space between words.
+        if (previous is not None and char["x0"] - previous["x1"] > char["size"] * 0.1
                 and not text.endswith(" ") and char["text"] != " "
                 and not (_WIDE.match(previous["text"]) or _WIDE.match(char["text"]))):
             text += " "  # a word space drawn as a gap, not as a space character

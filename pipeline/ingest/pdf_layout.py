@@ -23,6 +23,9 @@ _PAGE_NUMBER = regex.compile(r"^(?:[-–—·\s]*\d{1,4}[-–—·\s]*|第\s*\d{
 _DIGITS = regex.compile(r"\d+")
 _CREDIT_END = regex.compile(r"(?:摄|摄影|供图)\s*[)）]?$")
 
+_FIRST_WORD = regex.compile(r"""^[\p{Latin}\d'’"“‘\[\].,;:!?()\-]+""")
+_WIDE_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff00-\uffef“”‘’]")
+
 MARGIN_SHARE = 0.12  # headers and footers live in the top and bottom 12% of the page
 
 
@@ -69,10 +72,12 @@ def split_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -
         height = heights[line.page - 1]
         return line.bottom <= height * MARGIN_SHARE or line.top >= height * (1 - MARGIN_SHARE)
 
-    def key(line: Line) -> str:
-        return _DIGITS.sub("#", "".join(line.text.split()))
+    def key(line: Line) -> tuple[str, int]:
+        """The text with its numbers blanked (page numbers and dates change), and where it sits."""
+        return _DIGITS.sub("#", "".join(line.text.split())), round(line.top / 6)
 
-    recurring = Counter(k for page in pages for k in {key(line) for line in page if in_margin(line)})
+    recurring = Counter(k for page in pages for k in {key(line) for line in page
+                                                      if in_margin(line) and _DIGITS.sub("", line.text).strip()})
     kept: list[list[Line]] = []
     furniture: list[Line] = []
     for page in pages:
@@ -215,6 +220,16 @@ def line_role(line: Line, body_size: float, title_size: float | None) -> str:
     return "body"
 
 
+def ends_short(previous: Line, line: Line, right: float) -> bool:
+    """Whether ``previous`` stopped before the column's edge by choice: the first word of ``line``
+    (a Chinese character, or a Latin word) would have fitted in the room left on it. Ragged-right
+    Latin text leaves room at the end of most lines without ending its paragraphs."""
+    match = _FIRST_WORD.match(line.text)
+    word = match.group(0) if match else line.text[:1]
+    width = sum(line.size * (1.0 if _WIDE_CHAR.match(char) else 0.55) for char in word)
+    return right - previous.x1 > width + line.size * 0.5
+
+
 def near_image(line: Line, images: Sequence[tuple[float, float, float, float]]) -> bool:
     """Whether ``line`` sits just below or above an image (x0, top, x1, bottom) it overlaps."""
     reach = line.size * 3
@@ -242,7 +257,7 @@ def paragraphs_of_region(region: Sequence[Line], body_size: float, title_size: f
             gap = line.top - previous.bottom
             if role == "body":
                 start = (line.x0 > left + line.size * 0.8 or gap > line.size * 0.8
-                         or previous.x1 < right - line.size * 1.5)
+                         or ends_short(previous, line, right))
             else:
                 start = gap > line.size * 0.8
         if start:
