@@ -101,7 +101,7 @@ def _line(chars: Sequence[dict[str, Any]], number: int) -> list[Line]:
                 and not text.endswith(" ") and char["text"] != " "
                 and not (_WIDE.match(previous["text"]) or _WIDE.match(char["text"]))):
             text += " "  # a word space drawn as a gap, not as a space character
-        text += char["text"]
+        text += " " if char["text"] in "\n\r\t\x0b\x0c" else char["text"]  # a newline or tab glyph: a space
     visible = [c for c in chars if c["text"].strip()]
     if not visible or not text.strip():
         return []

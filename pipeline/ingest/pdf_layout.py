@@ -283,8 +283,7 @@ def _join_around_captions(blocks: list[Block]) -> list[Block]:
             kept.append(block)
             continue
         after_caption = bool(kept) and kept[-1].kind == "caption"
-        if (open_block is not None and after_caption and block.kind == "body" and runs_to_edge(open_block)
-                and not indented(block)):
+        if open_block is not None and after_caption and continues_into(open_block, block):
             open_block.parts = (open_block.parts or [list(open_block.lines)]) + [block.lines]
             open_block.lines = open_block.lines + block.lines
             continue
@@ -308,8 +307,16 @@ def _fold_credits(blocks: list[Block]) -> list[Block]:
 # --- joins across columns and pages ---------------------------------------------------------------
 
 def runs_to_edge(block: Block) -> bool:
+    """The block's last line reaches the column's edge and does not close a sentence."""
     last = block.lines[-1]
     return last.x1 >= block.region_right - last.size * 1.2 and not _CLOSED_END.search(block.text)
+
+
+def continues_into(block: Block, following: Block) -> bool:
+    """``following`` carries on ``block``: no closing punctuation, no room left on the last line
+    for the next one's first word (ragged-right Latin counts too), and no first-line indent."""
+    return (not _CLOSED_END.search(block.text) and following.kind == "body" and not indented(following)
+            and not ends_short(block.lines[-1], following.lines[0], block.region_right))
 
 
 def indented(block: Block) -> bool:
@@ -321,34 +328,35 @@ def join_across_regions(regions: Sequence[list[Block]]) -> tuple[list[Block], li
     """Blocks in reading order with paragraphs cut by a column or page break joined.
 
     The last body block of a region continues into the first body block of the next region that
-    has one (captions and spanning lines in between stay where they were) when its last line runs
-    to the column's edge without closing punctuation and the next one's first line is not
-    indented. Returns the blocks and those that look cut but had no unindented continuation.
+    has one (captions and spanning lines in between stay where they were) when ``continues_into``
+    says so: no closing punctuation, no room left on its last line for the next one's first word,
+    no first-line indent. Returns the blocks, and those that ran to the column's edge unfinished
+    but found no continuation (flagged for the reviewer, never joined by guess).
     """
     flat: list[Block] = []
     unsure: list[Block] = []
-    pending: Block | None = None  # a body block that ran to the end of its region unfinished
+    pending: Block | None = None  # a body block that ended its region without closing punctuation
     for region in regions:
         for position, block in enumerate(region):
             if block.kind == "caption":
                 flat.append(block)
                 continue
             first_of_region = all(other.kind == "caption" for other in region[:position])
-            if pending is not None and first_of_region and block.kind == "body" and not indented(block):
+            if pending is not None and first_of_region and continues_into(pending, block):
                 pending.parts = (pending.parts or [list(pending.lines)]) + [block.lines]
                 pending.lines = pending.lines + block.lines
                 pending.region_left, pending.region_right = block.region_left, block.region_right
                 carried = pending
             else:
-                if pending is not None:
+                if pending is not None and runs_to_edge(pending):
                     unsure.append(pending)
                 flat.append(block)
                 carried = block
             pending = None
             last_of_region = all(other.kind == "caption" for other in region[position + 1:])
-            if carried.kind == "body" and last_of_region and runs_to_edge(carried):
+            if carried.kind == "body" and last_of_region and not _CLOSED_END.search(carried.text):
                 pending = carried
-    if pending is not None:
+    if pending is not None and runs_to_edge(pending):
         unsure.append(pending)
     for block in flat:
         if not block.parts:
