@@ -75,7 +75,8 @@ def write_texts_together(targets: dict[str, Path], texts: dict[str, str],
                          word: tuple[Document, Path] | None = None) -> list[Path]:
     """Write each text to its target (UTF-8, LF), and ``targets["en.docx"]`` from ``word`` (the
     document and its Word source) when given; all of them or, on failure, none."""
-    with staged_outputs({key: path for key, path in targets.items() if key in texts or (word and key == "en.docx")}) as staged:
+    wanted = {*texts, *(("en.docx",) if word is not None else ())}
+    with staged_outputs({key: path for key, path in targets.items() if key in wanted}) as staged:
         for key, text in texts.items():
             staged[key].write_text(text, encoding="utf-8", newline="\n")
         if word is not None:

@@ -50,9 +50,16 @@ def test_repeated_margin_lines_and_page_numbers_are_furniture() -> None:
                       *column_lines(page, 50, 400, 3, 120, f"p{page}-"),
                       Line(page, f"— {page} —", 280, 310, 810, 819, 9)])
     kept, furniture = split_furniture(pages, [842.0] * 3)
-    assert [line.text for line in furniture] == ["某某日报 2024年5月1日", "— 1 —"] * 1 + [
-        "某某日报 2024年5月1日", "— 2 —", "某某日报 2024年5月1日", "— 3 —"][0:4]
+    assert [line.text for line in furniture] == [text for page in (1, 2, 3)
+                                                 for text in ("某某日报 2024年5月1日", f"— {page} —")]
     assert all(len(page) == 3 for page in kept)
+
+
+def test_numbers_that_are_not_page_numbers_stay_text_even_when_each_page_has_one() -> None:
+    pages = [[Line(page, f"{page:08d}", 50, 120, 20, 29, 9), *column_lines(page, 50, 400, 2, 120, "x")]
+             for page in (1, 2)]
+    kept, furniture = split_furniture(pages, [842.0] * 2)
+    assert furniture == [] and [page[0].text for page in kept] == ["00000001", "00000002"]
 
 
 def test_a_single_page_keeps_its_unrepeated_header_but_drops_its_page_number() -> None:
