@@ -98,6 +98,9 @@ class Paragraph:
     joined_from: list[int] = field(default_factory=list)  # input block numbers merged into this one
     block: int = 0  # input block number (0-based) before any layout repair
     flags: list[Flag] = field(default_factory=list)
+    # Where the paragraph sits in a PDF or Word input: page, column and bbox (PDF), or paragraph
+    # index, style and table cell (DOCX). Empty for text, whose ``lines`` already say where.
+    origin: dict[str, Any] = field(default_factory=dict)
 
     @property
     def translatable(self) -> bool:
@@ -119,6 +122,8 @@ class Paragraph:
             data["joined_from"] = list(self.joined_from)
         if self.flags:
             data["flags"] = [flag.to_json() for flag in self.flags]
+        if self.origin:
+            data["origin"] = self.origin
         return data
 
 
@@ -131,6 +136,8 @@ class Document:
     encoding: str = "utf-8"
     paragraphs: list[Paragraph] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Page furniture of a PDF (running headers, footers, page numbers): kept, never translated.
+    furniture: list[dict[str, Any]] = field(default_factory=list)
     # Seconds per stage; kept out of the JSON so that rerunning a run gives byte-identical outputs.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -142,7 +149,7 @@ class Document:
     def name(self) -> str:
         """The output stem: ``article.zh.txt`` → ``article``."""
         name = self.path.name
-        for suffix in (".txt", ".md", ".markdown", ".text"):
+        for suffix in (".txt", ".md", ".markdown", ".text", ".pdf", ".docx"):
             if name.lower().endswith(suffix):
                 name = name[: -len(suffix)]
                 break
@@ -150,9 +157,18 @@ class Document:
             name = name[:-3]
         return name or "document"
 
+    @property
+    def source_format(self) -> str:
+        """``pdf``, ``docx`` or ``text``: which reader made the paragraphs."""
+        suffix = self.path.suffix.lower()
+        return suffix[1:] if suffix in (".pdf", ".docx") else "text"
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "source_file": str(self.path),
             "metadata": self.metadata,
             "paragraphs": [paragraph.to_json() for paragraph in self.paragraphs],
         }
+        if self.furniture:
+            data["furniture"] = self.furniture
+        return data

@@ -16,6 +16,7 @@ from pipeline.engines.base import TranslationEngine, load_engine
 from pipeline.errors import InputError
 from pipeline.glossary.match import has_han
 from pipeline.glossary.model import Glossary
+from pipeline.ingest.reader import read_input
 from pipeline.ingest.text import read_document, split_blocks
 from pipeline.memory import open_memory
 from pipeline.outputs import export_document, guard_reviewed_work, output_paths, prepare_output_folder
@@ -58,11 +59,11 @@ class TranslateJob:
         return self._memory
 
     def translate_file(self, path: Path) -> TranslateResult:
-        document = read_document(Path(path), self.settings.encoding)
+        document = read_input(Path(path), self.settings.encoding)
         if not document.text.strip():
             raise InputError(f"{path}: the file is empty (or only whitespace); there is nothing to translate.")
         prepare_output_folder(self.out)
-        targets = output_paths(self.out, document.name, self.xliff)
+        targets = output_paths(self.out, document.name, self.xliff, word=document.source_format == "docx")
         for reviewed in ("xlsx", "xlf"):
             if reviewed in targets:
                 guard_reviewed_work(targets[reviewed], self.force)
@@ -105,7 +106,7 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
                 settings: AlignSettings = AlignSettings()) -> tuple[Document, list[Path]]:
     """Align ``source`` (Chinese) with ``english``, check the English and write the four outputs."""
     glossary = glossary or Glossary.empty()
-    document = read_document(Path(source), settings.encoding)
+    document = read_input(Path(source), settings.encoding)
     if not has_han(document.text):
         raise InputError(f"{source}: has no Chinese text; give the Chinese document first, then its English translation.")
     paragraphs = read_english(Path(english))

@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.atomic import staged_outputs
 from pipeline.document import Document
 from pipeline.errors import OutputError, ReviewError
+from pipeline.export.docx import write_english_docx
 from pipeline.export.json_export import write_json
 from pipeline.export.markdown import write_markdown
 from pipeline.export.workbook import INITIAL_STATUS, TRANSLATION_SHEET, write_workbook
@@ -30,20 +31,24 @@ _REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
 
 # --- paths and the folder -------------------------------------------------------------------------
 
-def output_paths(out: Path, name: str, xliff: bool = False) -> dict[str, Path]:
-    """The four outputs of ``zhen translate`` and ``zhen align`` for the input ``NAME``
-    (five with ``xliff``: ``NAME.xlf`` for review in a CAT tool)."""
+def output_paths(out: Path, name: str, xliff: bool = False, word: bool = False) -> dict[str, Path]:
+    """The four outputs of ``zhen translate`` and ``zhen align`` for the input ``NAME``, with
+    ``NAME.xlf`` for review in a CAT tool (``xliff``) and ``NAME.en.docx`` when the input was a Word
+    document (``word``)."""
     paths = {"xlsx": out / f"{name}.xlsx", "md": out / f"{name}.md", "en.md": out / f"{name}.en.md",
              "json": out / f"{name}.json"}
     if xliff:
         paths["xlf"] = out / f"{name}.xlf"
+    if word:
+        paths["en.docx"] = out / f"{name}.en.docx"
     return paths
 
 
 def review_output_paths(out: Path, name: str) -> dict[str, Path]:
     """The outputs of ``zhen review apply`` for the workbook ``NAME.xlsx``."""
     return {"en.md": out / f"{name}.final.en.md", "md": out / f"{name}.final.md",
-            "tmx": out / f"{name}.tmx", "report": out / f"{name}.review.txt"}
+            "tmx": out / f"{name}.tmx", "report": out / f"{name}.review.txt",
+            "en.docx": out / f"{name}.final.en.docx"}
 
 
 def prepare_output_folder(out: Path) -> None:
@@ -60,23 +65,30 @@ def prepare_output_folder(out: Path) -> None:
 # --- writing them together ------------------------------------------------------------------------
 
 def export_document(document: Document, targets: dict[str, Path], glossary: Glossary | None = None) -> list[Path]:
-    """Write the workbook, both Markdown files, the JSON and (when targeted) the XLIFF; all of them
-    or, on failure, none."""
+    """Write the workbook, both Markdown files, the JSON and, when ``targets`` names them, the XLIFF
+    and the English Word document; all of them or, on failure, none."""
     with staged_outputs(targets) as staged:
         write_workbook(document, staged["xlsx"], glossary)
         write_markdown(document, staged["md"], staged["en.md"])
         write_json(document, staged["json"])
         if "xlf" in staged:
             write_xliff(document, staged["xlf"])
+        if "en.docx" in staged:
+            write_english_docx(document, document.path, staged["en.docx"])
     return list(targets.values())
 
 
-def write_texts_together(targets: dict[str, Path], texts: dict[str, str]) -> list[Path]:
-    """Write each text to its target (UTF-8, LF); all of them or, on failure, none."""
-    with staged_outputs(targets) as staged:
+def write_texts_together(targets: dict[str, Path], texts: dict[str, str],
+                         word: tuple[Document, Path] | None = None) -> list[Path]:
+    """Write each text to its target (UTF-8, LF), and ``targets["en.docx"]`` from ``word`` (the
+    document and its Word source) when given; all of them or, on failure, none."""
+    wanted = {*texts, *(("en.docx",) if word is not None else ())}
+    with staged_outputs({key: path for key, path in targets.items() if key in wanted}) as staged:
         for key, text in texts.items():
             staged[key].write_text(text, encoding="utf-8", newline="\n")
-    return [targets[key] for key in texts]
+        if word is not None:
+            write_english_docx(word[0], word[1], staged["en.docx"])
+    return [targets[key] for key in texts] + ([targets["en.docx"]] if word is not None else [])
 
 
 # --- guarding reviewed work -----------------------------------------------------------------------

@@ -70,6 +70,8 @@ class RunContext:
 # --- stages ---------------------------------------------------------------------------------------
 
 def stage_layout(document: Document, context: RunContext) -> None:
+    if document.paragraphs:
+        return  # a PDF or Word reader laid the paragraphs out from the file's geometry or styles
     document.paragraphs = classify_blocks(split_blocks(document.text))
     if context.settings.repair_layout:
         repair_layout(document, context.glossary)

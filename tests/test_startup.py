@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO
 
-HEAVY = ("torch", "transformers", "ctranslate2")
+HEAVY = ("torch", "transformers", "ctranslate2", "pdfplumber", "pdfminer", "docx")
 
 PROBE = """
 import sys

@@ -18,7 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     apply = actions.add_parser(
         "apply", help="write the final English, bilingual Markdown and a TMX from a reviewed workbook",
         description="Check a reviewed workbook against the run that wrote it, then write NAME.final.en.md, "
-                    "NAME.final.md (bilingual), NAME.tmx (TMX 1.4b) and NAME.review.txt. The final English "
+                    "NAME.final.md (bilingual), NAME.tmx (TMX 1.4b) and NAME.review.txt (and NAME.final.en.docx "
+                    "when the run translated a Word document that is still where it was). The final English "
                     "of each segment is its Reviewed translation where given, else the machine translation. "
                     "A workbook whose source cells or rows were changed is refused (exit status 2) and "
                     "nothing is written. NAME.xlf/NAME.xliff back from a CAT tool is applied the same way: "

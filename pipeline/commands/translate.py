@@ -13,10 +13,11 @@ from pipeline.engines.base import DEFAULT_MODEL, default_threads
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "translate", help="translate Chinese documents into English",
-        description="Translate Chinese .txt/.md documents. For each input NAME it writes NAME.xlsx (the "
-                    "reviewer workbook), NAME.md (bilingual), NAME.en.md (English) and NAME.json.",
+        description="Translate Chinese .txt, .md, .pdf (with a text layer) and .docx documents. For each "
+                    "input NAME it writes NAME.xlsx (the reviewer workbook), NAME.md (bilingual), NAME.en.md "
+                    "(English) and NAME.json; for a .docx also NAME.en.docx (the Word document in English).",
     )
-    parser.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="Chinese .txt or .md files")
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="Chinese .txt, .md, .pdf or .docx files")
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     parser.add_argument("--model", default=DEFAULT_MODEL,
                         help=f"Hugging Face model id or local folder (default: {DEFAULT_MODEL})")

@@ -255,6 +255,7 @@ def data_records(document: Document) -> list[tuple[str, str, dict[str, Any]]]:
             "kind": paragraph.kind, "markup": paragraph.markup, "source": paragraph.source,
             "lines": list(paragraph.lines), "block": paragraph.block, "joined_from": list(paragraph.joined_from),
             "segments": [segment.id for segment in paragraph.segments],
+            **({"origin": paragraph.origin} if paragraph.origin else {}),
         }))
         for segment in paragraph.segments:
             row += 1

@@ -81,7 +81,7 @@ def read_document(path: Path, encoding: str | None = None) -> Document:
         raise InputError(f"{path}: cannot read ({error.strerror}).") from None
     if not encoding and looks_binary(data):
         raise InputError(f"{path}: looks like a binary file (an image, archive or document format), "
-                         f"not a text document; convert it to .txt or .md first.")
+                         f"not a text document; save it as .docx, .txt or .md (or name a PDF .pdf) first.")
     text, used = decode(data, path, encoding)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     longest = max((len(line) for line in text.split("\n")), default=0)

@@ -9,15 +9,18 @@ rewritten here: what the checks find is reported, not repaired.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document, Paragraph, Segment, TermHit
+from pipeline.errors import PipelineError
 from pipeline.export.markdown import bilingual_markdown, english_markdown
 from pipeline.export.tmx import TmxUnit, tmx_document
 from pipeline.glossary.model import Glossary
+from pipeline.ingest.docx import read_docx
 from pipeline.outputs import prepare_output_folder, review_output_paths, write_texts_together
 from pipeline.postprocess import join_english
 from pipeline.qa import run_checks
@@ -72,7 +75,7 @@ def rebuild_document(reviewed: Any) -> Document:
         paragraph = Paragraph(
             id=paragraph_id, kind=record["kind"], source=record["source"], markup=record.get("markup", ""),
             lines=tuple(record.get("lines") or (0, 0)), block=record.get("block", 0),  # type: ignore[arg-type]
-            joined_from=list(record.get("joined_from") or []),
+            joined_from=list(record.get("joined_from") or []), origin=dict(record.get("origin") or {}),
         )
         for segment_id in record.get("segments", []):
             row, data = reviewed.rows[segment_id], reviewed.segments[segment_id]
@@ -184,7 +187,32 @@ def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
                             Path(str(metadata.get("source_file") or name)).name),
         "report": review_report(result),
     }
+    word, note = word_source(document)
+    if note:
+        texts["report"] += f"\n{note}\n"
     out = Path(out) if out is not None else path.parent
     prepare_output_folder(out)
-    result.outputs = write_texts_together(review_output_paths(out, name), texts)
+    result.outputs = write_texts_together(review_output_paths(out, name), texts,
+                                          (document, word) if word is not None else None)
     return result
+
+
+def word_source(document: Document) -> tuple[Path | None, str]:
+    """The Word file the run translated, when the final English can go back into it; else a note why not.
+
+    The file must still be where the run read it and hold the same text (the paragraph places
+    recorded in the workbook point into it).
+    """
+    if not any(paragraph.origin.get("format") == "docx" for paragraph in document.paragraphs):
+        return None, ""
+    source = Path(str(document.metadata.get("source_file") or document.path))
+    if not source.is_file():
+        return None, f"The Word source {source} is no longer there: the final Word document was not written."
+    try:
+        current = read_docx(source).text
+    except PipelineError as error:
+        return None, f"The Word source cannot be read ({error}): the final Word document was not written."
+    if hashlib.sha256(current.encode("utf-8")).hexdigest() != document.metadata.get("source_sha256"):
+        return None, (f"The Word source {source} has changed since the translation run: the final Word "
+                      f"document was not written.")
+    return source, ""

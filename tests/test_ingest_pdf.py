@@ -1,0 +1,145 @@
+"""Reading text PDFs by their geometry: whole paragraphs in reading order, kinds, furniture aside,
+and a clear refusal (exit 2, nothing written) for scans, encrypted and damaged files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_ARTICLE
+from pipeline.cli import main
+from pipeline.errors import InputError
+from pipeline.ingest.pdf import join_lines
+from pipeline.ingest.reader import read_input
+from support.build_documents import (CREDIT, HEADER, Expected, build_encrypted_pdf, build_newspaper_pdf,
+                                     build_scanned_pdf)
+
+TITLE = "八项行动奠定共建“一带一路”新十年良好开局"
+
+
+def seed_paragraphs() -> list[str]:
+    """Long body paragraphs of the sample article (real text; the picture caption left out)."""
+    blocks = [block.strip() for block in SEED_ARTICLE.read_text(encoding="utf-8").split("\n\n")]
+    return [block for block in blocks if len(block) > 90 and "图为" not in block]
+
+
+def newspaper_items() -> list[tuple[str, str]]:
+    body = seed_paragraphs()
+    return [("heading", "八项行动迈上新起点"), ("body", body[0]), ("body", body[1]),
+            ("image", "菌草技术示范基地的工作人员在查看菌草长势。"), ("body", body[2]),
+            ("heading", "绿色发展成为关键词"), *[("body", text) for text in body[3:8]],
+            ("image-inside", "匈塞铁路诺维萨德多瑙河大桥。"), *[("body", text) for text in body[8:14]],
+            ("heading", "携手共建美好未来"), ("body", body[14])]
+
+
+@pytest.fixture(scope="module")
+def newspaper(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Expected]:
+    path = tmp_path_factory.mktemp("pdf") / "page.pdf"
+    return path, build_newspaper_pdf(path, TITLE, newspaper_items())
+
+
+def test_every_paragraph_comes_back_whole_in_order_with_its_kind(newspaper: tuple[Path, Expected]) -> None:
+    path, expected = newspaper
+    document = read_input(path)
+    assert [(p.kind, p.source) for p in document.paragraphs] == expected.paragraphs
+    kinds = [p.kind for p in document.paragraphs]
+    assert kinds[0] == "title" and kinds.count("heading") == 3 and kinds.count("caption") == 2
+    for caption in (p for p in document.paragraphs if p.kind == "caption"):
+        assert caption.source.endswith(CREDIT)  # the credit is folded into its caption
+    interrupted = document.paragraphs[kinds.index("caption", kinds.index("caption") + 1) - 1]
+    first, second = interrupted.origin["parts"][:2]  # rejoined around the picture it was cut by
+    assert (first["page"], first["column"]) == (second["page"], second["column"]) and first["bbox"][3] < second["bbox"][1]
+
+
+@pytest.mark.parametrize("columns", [1, 2, 4])
+def test_other_column_counts_read_whole_and_in_order(columns: int, tmp_path: Path) -> None:
+    body = seed_paragraphs()
+    items = [("heading", "新起点"), *[("body", text) for text in body[:4]], ("image", "菌草基地。"),
+             *[("body", text) for text in body[4:15]]]  # two pages, so the header repeats
+    expected = build_newspaper_pdf(tmp_path / "page.pdf", TITLE, items, columns=columns)
+    document = read_input(tmp_path / "page.pdf")
+    assert [(p.kind, p.source) for p in document.paragraphs] == expected.paragraphs
+    assert {p.origin["column"] for p in document.paragraphs if p.kind == "body"} == set(range(1, columns + 1))
+
+
+def test_header_and_page_numbers_are_furniture_not_text(newspaper: tuple[Path, Expected]) -> None:
+    path, expected = newspaper
+    document = read_input(path)
+    pages = max(p.origin["page"] for p in document.paragraphs)
+    assert pages >= 2
+    assert sorted(item["text"] for item in document.furniture) == sorted(expected.furniture)
+    for paragraph in document.paragraphs:
+        assert HEADER not in paragraph.source and "—" not in paragraph.source
+
+
+def test_paragraphs_cut_by_columns_and_pages_are_joined_and_say_so(newspaper: tuple[Path, Expected]) -> None:
+    document = read_input(newspaper[0])
+    joined = [p for p in document.paragraphs if "parts" in p.origin]
+    assert any(len({part["column"] for part in p.origin["parts"]}) > 1 for p in joined)  # across columns
+    assert any(len({part["page"] for part in p.origin["parts"]}) > 1 for p in joined)  # across pages
+    assert all(any(flag.check == "layout-join" for flag in p.flags) for p in joined)
+    for paragraph in document.paragraphs:
+        assert set(paragraph.origin) >= {"format", "page", "column", "bbox"}
+        x0, top, x1, bottom = paragraph.origin["bbox"]
+        assert 0 <= x0 < x1 <= 595 and 0 <= top < bottom <= 842
+    assert document.paragraphs[0].origin["column"] == 0  # the title spans the columns
+
+
+def test_translate_a_pdf_end_to_end(tiny_model: Path, tmp_path: Path) -> None:
+    # A short page: the long one above checks the layout; this checks the run and its outputs.
+    path, out = tmp_path / "page.pdf", tmp_path / "out"
+    expected = build_newspaper_pdf(path, TITLE, [("heading", "八项行动迈上新起点"), ("body", seed_paragraphs()[0]),
+                                                 ("image", "菌草技术示范基地。")])
+    assert main(["translate", str(path), "--out", str(out), "--model", str(tiny_model), "--engine",
+                 "transformers", "--beams", "1", "--quiet", "--no-cache"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["page.en.md", "page.json", "page.md", "page.xlsx"]
+    data = json.loads((out / "page.json").read_text(encoding="utf-8"))
+    # On a single page the header repeats nowhere: it stays text (nothing is dropped on a guess);
+    # the page number is furniture.
+    assert [(p["kind"], p["source"]) for p in data["paragraphs"]] == [("body", HEADER), *expected.paragraphs]
+    assert all(p["origin"]["format"] == "pdf" for p in data["paragraphs"])
+    assert [item["text"] for item in data["furniture"]] == ["— 1 —"]
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (build_scanned_pdf, "no text layer"),
+    (build_encrypted_pdf, "encrypted"),
+    (lambda path: path.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog"), "cannot read this PDF"),
+    (lambda path: path.write_bytes(b""), "cannot read this PDF"),
+])
+def test_unreadable_pdfs_stop_with_exit_2_and_write_nothing(build, message: str, tmp_path: Path,  # noqa: ANN001
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.pdf"
+    build(path)
+    with pytest.raises(InputError, match=message):
+        read_input(path)
+    out = tmp_path / "out"
+    assert main(["translate", str(path), "--out", str(out), "--quiet", "--no-cache"]) == 2
+    assert not out.exists() or not any(out.iterdir())
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lines", "joined"), [
+    (["中国与", "各国合作"], "中国与各国合作"),
+    (["2023年10月，202", "4年3月"], "2023年10月，2024年3月"),  # a number cut by the line break
+    (["the Belt and", "Road Initiative"], "the Belt and Road Initiative"),
+    (["一带一路 Belt and", "Road 倡议"], "一带一路 Belt and Road 倡议"),
+    (["", "  行末  "], "行末"),
+])
+def test_join_lines(lines: list[str], joined: str) -> None:
+    assert join_lines(lines) == joined
+
+
+def test_glyphs_without_unicode_are_refused_not_translated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfminer writes ``(cid:N)`` for a glyph whose font has no Unicode mapping: unreadable text."""
+    import pipeline.ingest.pdf as pdf_module
+    from pipeline.ingest.pdf_layout import Line
+
+    path = tmp_path / "cid.pdf"
+    build_newspaper_pdf(path, TITLE, [("body", "一段文字。")])
+    monkeypatch.setattr(pdf_module, "_page_lines", lambda page, number: [
+        Line(number, "(cid:1234)(cid:77)(cid:802)", 50, 200, 100, 110, 10.0)])
+    with pytest.raises(InputError, match="no Unicode mapping"):
+        read_input(path)
