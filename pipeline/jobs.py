@@ -7,6 +7,7 @@ interrupted run leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from pipeline.translate import count_parts
 class TranslateResult:
     document: Document
     outputs: list[Path] = field(default_factory=list)
+    backup: Path | None = None  # the copy kept of a reviewed workbook this run replaced
 
 
 class TranslateJob:
@@ -61,7 +63,7 @@ class TranslateJob:
             raise InputError(f"{path}: the file is empty (or only whitespace); there is nothing to translate.")
         prepare_output_folder(self.out)
         targets = output_paths(self.out, document.name)
-        guard_reviewed_work(targets["xlsx"], self.force)
+        backup = guard_reviewed_work(targets["xlsx"], self.force)
         context = RunContext(self.settings, self.glossary, self.engine, memory=self._translation_memory())
         progress = None
 
@@ -78,7 +80,7 @@ class TranslateJob:
         finally:
             if progress is not None:
                 progress.close()
-        return TranslateResult(document, export_document(document, targets, self.glossary))
+        return TranslateResult(document, export_document(document, targets, self.glossary), backup)
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,12 @@ def read_english(path: Path) -> list[str]:
 
 
 def align_files(source: Path, english: Path, out: Path, glossary: Glossary | None = None,
-                settings: AlignSettings = AlignSettings()) -> tuple[Document, list[Path]]:
-    """Align ``source`` (Chinese) with ``english``, check the English and write the four outputs."""
+                settings: AlignSettings = AlignSettings(),
+                on_backup: Callable[[Path], None] | None = None) -> tuple[Document, list[Path]]:
+    """Align ``source`` (Chinese) with ``english``, check the English and write the four outputs.
+
+    ``on_backup`` hears of the copy kept of a reviewed workbook this run replaces.
+    """
     glossary = glossary or Glossary.empty()
     document = read_document(Path(source), settings.encoding)
     if not has_han(document.text):
@@ -113,5 +119,7 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
     run_stages(document, context, ALIGN_STAGES)
     prepare_output_folder(Path(out))
     targets = output_paths(Path(out), document.name)
-    guard_reviewed_work(targets["xlsx"], settings.force)
+    backup = guard_reviewed_work(targets["xlsx"], settings.force)
+    if backup is not None and on_backup is not None:
+        on_backup(backup)
     return document, export_document(document, targets, glossary)
