@@ -51,7 +51,7 @@ def test_day_one_outside_the_repository(tmp_path: Path, tiny_model: Path, monkey
     terms = record["metadata"]["counts"]["terms"]
     assert terms["applied"] + terms["repaired"] > 0
     hits = [hit for paragraph in record["paragraphs"] for segment in paragraph["segments"] for hit in segment["terms"]]
-    assert {"Belt and Road", "Luban Workshop"} <= {hit["en"] for hit in hits}
+    assert "Luban Workshop" in {hit["en"] for hit in hits if hit["status"] in ("applied", "repaired")}
 
     # everything is readable by colleagues (umask 022), like any file the user writes
     outputs = sorted(Path("outputs").iterdir())
