@@ -109,7 +109,7 @@ def test_reviewed_workbook_is_not_overwritten_without_force(sample_file: Path, t
     assert main(args) == 0
     workbook_path = tmp_path / "sample.xlsx"
     workbook = load_workbook(workbook_path)
-    workbook["Translation"]["H2"] = "A reviewer's own sentence."
+    workbook["Translation"]["D2"] = "A reviewer's own sentence."
     workbook.save(workbook_path)
     reviewed = workbook_path.read_bytes()
     before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
@@ -122,7 +122,7 @@ def test_reviewed_workbook_is_not_overwritten_without_force(sample_file: Path, t
     assert main([*args, "--force"]) == 0
     backups = list(tmp_path.glob("sample.reviewed-*.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == reviewed
-    assert load_workbook(workbook_path)["Translation"]["H2"].value in (None, "")
+    assert load_workbook(workbook_path)["Translation"]["D2"].value in (None, "")
 
 
 def test_failed_export_leaves_previous_outputs_intact(sample_file: Path, tiny_model: Path, tmp_path: Path,
