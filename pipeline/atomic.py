@@ -4,19 +4,50 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+
+_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back, under a lock)."""
+    with _lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def output_mode(target: Path) -> int:
+    """The permission bits an output gets: those of the file it replaces, else what ``open()``
+    would give a new file under the current umask (``tempfile.mkstemp`` makes files 0600, which
+    would keep colleagues on a shared drive from reading them)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def staged_file(target: Path, suffix: str = ".part") -> Path:
+    """An empty temporary file beside ``target``, with the mode ``target`` will have."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    try:
+        os.fchmod(descriptor, output_mode(target))
+    finally:
+        os.close(descriptor)
+    return Path(temporary)
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one step."""
     target = Path(target)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(descriptor)
+    temporary = staged_file(target)
     try:
-        yield Path(temporary)
+        yield temporary
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
@@ -44,9 +75,7 @@ def staged_outputs(targets: dict[str, Path]) -> Iterator[dict[str, Path]]:
     staged: dict[str, Path] = {}
     try:
         for key, target in targets.items():
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-            os.close(descriptor)
-            staged[key] = Path(temporary)
+            staged[key] = staged_file(target)
         yield staged
         for key, temporary in staged.items():
             os.replace(temporary, targets[key])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -42,7 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it could not be handled
+        return status
+    except BrokenPipeError:
+        # The reader (`| head -1`) stopped reading: what it wanted was written. Point stdout at
+        # devnull so the interpreter's own flush at exit does not fail again (the recipe of the
+        # Python docs, "Note on SIGPIPE"), and end as `head` expects.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except PipelineError as error:
         print(f"zhen {args.command}: error: {error}", file=sys.stderr)
         return error.exit_status

@@ -96,6 +96,7 @@ class Paragraph:
     target: str = ""
     lines: tuple[int, int] = (0, 0)  # first and last input line (1-based) of the block
     joined_from: list[int] = field(default_factory=list)  # input block numbers merged into this one
+    joined_lines: list[int] = field(default_factory=list)  # first input line of each piece, in joined order
     block: int = 0  # input block number (0-based) before any layout repair
     flags: list[Flag] = field(default_factory=list)
     # Where the paragraph sits in a PDF or Word input: page, column and bbox (PDF), or paragraph
@@ -120,6 +121,8 @@ class Paragraph:
             data["markup"] = self.markup
         if self.joined_from:
             data["joined_from"] = list(self.joined_from)
+        if self.joined_lines:
+            data["joined_lines"] = list(self.joined_lines)
         if self.flags:
             data["flags"] = [flag.to_json() for flag in self.flags]
         if self.origin:

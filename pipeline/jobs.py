@@ -7,6 +7,7 @@ interrupted run leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from pipeline.translate import count_parts
 class TranslateResult:
     document: Document
     outputs: list[Path] = field(default_factory=list)
+    backup: Path | None = None  # the copy kept of a reviewed workbook this run replaced
+    backups: list[Path] = field(default_factory=list)  # every copy kept (workbook, XLIFF)
 
 
 class TranslateJob:
@@ -64,9 +67,8 @@ class TranslateJob:
             raise InputError(f"{path}: the file is empty (or only whitespace); there is nothing to translate.")
         prepare_output_folder(self.out)
         targets = output_paths(self.out, document.name, self.xliff, word=document.source_format == "docx")
-        for reviewed in ("xlsx", "xlf"):
-            if reviewed in targets:
-                guard_reviewed_work(targets[reviewed], self.force)
+        backups = [kept for kept in (guard_reviewed_work(targets[key], self.force) for key in ("xlsx", "xlf")
+                                     if key in targets) if kept is not None]
         context = RunContext(self.settings, self.glossary, self.engine, memory=self._translation_memory())
         progress = None
 
@@ -83,7 +85,8 @@ class TranslateJob:
         finally:
             if progress is not None:
                 progress.close()
-        return TranslateResult(document, export_document(document, targets, self.glossary))
+        return TranslateResult(document, export_document(document, targets, self.glossary),
+                               backups[0] if backups else None, backups)
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,12 @@ def read_english(path: Path) -> list[str]:
 
 
 def align_files(source: Path, english: Path, out: Path, glossary: Glossary | None = None,
-                settings: AlignSettings = AlignSettings()) -> tuple[Document, list[Path]]:
-    """Align ``source`` (Chinese) with ``english``, check the English and write the four outputs."""
+                settings: AlignSettings = AlignSettings(),
+                on_backup: Callable[[Path], None] | None = None) -> tuple[Document, list[Path]]:
+    """Align ``source`` (Chinese) with ``english``, check the English and write the four outputs.
+
+    ``on_backup`` hears of the copy kept of a reviewed workbook this run replaces.
+    """
     glossary = glossary or Glossary.empty()
     document = read_input(Path(source), settings.encoding)
     if not has_han(document.text):
@@ -119,7 +126,8 @@ def align_files(source: Path, english: Path, out: Path, glossary: Glossary | Non
     run_stages(document, context, ALIGN_STAGES)
     prepare_output_folder(Path(out))
     targets = output_paths(Path(out), document.name, settings.xliff)
-    for reviewed in ("xlsx", "xlf"):
-        if reviewed in targets:
-            guard_reviewed_work(targets[reviewed], settings.force)
+    for key in ("xlsx", "xlf"):
+        backup = guard_reviewed_work(targets[key], settings.force) if key in targets else None
+        if backup is not None and on_backup is not None:
+            on_backup(backup)
     return document, export_document(document, targets, glossary)

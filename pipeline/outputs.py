@@ -10,6 +10,7 @@ previous outputs as they were.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -27,6 +28,8 @@ from pipeline.review.workbook import MAX_ROWS, cell_text, open_workbook
 from pipeline.review.xliff import xliff_has_reviewer_edits
 
 _REVIEW_COLUMNS = ("Reviewed translation (en)", "Comment")
+# The line of NAME.review.txt that records which workbook was applied (its SHA-256 follows).
+APPLIED_MARK = "Workbook applied (SHA-256): "
 
 
 # --- paths and the folder -------------------------------------------------------------------------
@@ -93,19 +96,51 @@ def write_texts_together(targets: dict[str, Path], texts: dict[str, str],
 
 # --- guarding reviewed work -----------------------------------------------------------------------
 
-def guard_reviewed_work(workbook: Path, force: bool) -> None:
-    """Refuse to overwrite a workbook (or XLIFF file) that holds reviewer edits, unless forced (then
-    back it up first)."""
+def guard_reviewed_work(workbook: Path, force: bool) -> Path | None:
+    """Keep a new run from losing a reviewer's edits in a workbook or XLIFF file; return the backup
+    kept, if any.
+
+    A file with edits is overwritten only when its review was applied (``NAME.review.txt`` beside it
+    records this very file) or with ``force``; either way a copy is kept first.
+    """
     edited = xliff_has_reviewer_edits if workbook.suffix == ".xlf" else workbook_has_reviewer_edits
     if not workbook.exists() or not edited(workbook):
-        return
-    if not force:
+        return None
+    if not force and not review_was_applied(workbook):
+        report = workbook.with_name(f"{workbook.stem}.review.txt")
         raise OutputError(
-            f"{workbook} holds reviewer edits; translating again would overwrite them. Apply the "
-            f"review first (zhen review apply {workbook}), choose another --out, or pass --force "
-            f"(a timestamped backup of the workbook is kept)."
+            f"{workbook} holds reviewer edits that have not been applied; translating again would "
+            f"overwrite them. Either run `zhen review apply {workbook}` (it writes the final English "
+            f"and {report.name} beside the workbook; then this command goes ahead, keeping a copy of "
+            f"the workbook), or write elsewhere with --out DIR, or pass --force to go ahead now "
+            f"(the workbook is first copied to {workbook.stem}.reviewed-DATE-TIME{workbook.suffix})."
         )
-    backup_reviewed_workbook(workbook)
+    return backup_reviewed_workbook(workbook)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def review_was_applied(workbook: Path) -> bool:
+    """Whether ``zhen review apply`` applied this workbook, as it is now, into the folder it sits in.
+
+    The review report records the applied workbook's SHA-256; an edit made after applying changes
+    the workbook and so counts as unapplied work again.
+    """
+    report = workbook.with_name(f"{workbook.stem}.review.txt")
+    try:
+        with open(report, encoding="utf-8") as handle:
+            head = [handle.readline() for _ in range(5)]
+        recorded = next((line[len(APPLIED_MARK):].strip() for line in head if line.startswith(APPLIED_MARK)), "")
+        return bool(recorded) and recorded == file_sha256(workbook)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def workbook_has_reviewer_edits(path: Path) -> bool:

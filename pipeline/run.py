@@ -206,7 +206,7 @@ def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
         "encoding": document.encoding,
         **_translation_fields(context),
         "glossary": {"name": glossary.name, "version": glossary.version, "sha256": glossary.digest,
-                     "entries": len(glossary.entries)},
+                     "entries": len(glossary.entries), "path": glossary.path},
         "date": run_date(),
         "zhen_version": __version__,
         "command": context.settings.command or " ".join(sys.argv),

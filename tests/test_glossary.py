@@ -225,8 +225,10 @@ def test_check_command_prints_problems_and_sets_the_exit_status(
 def test_check_defaults_to_the_glossary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "glossary").mkdir()
+    write(tmp_path / "glossary", "bad.yaml", HEADER + "  - zh: 一带一路\n    en: Belt and Road\n    sorce: x\n")
     assert main(["glossary", "check"]) == 2
-    assert "glossary/: error: no such file or folder" in capsys.readouterr().out
+    assert "glossary/bad.yaml:6:5: error: unknown key" in capsys.readouterr().out
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -76,9 +76,12 @@ def headings(text: str) -> list[tuple[str, str]]:
 
 def test_bilingual_headings_then_quoted_translations() -> None:
     text = bilingual_markdown(document_with_every_kind())
-    assert headings(text) == [("h1", "八项行动奠定良好开局"), ("h1", "Eight Major Steps make a good start"),
-                              ("h2", "“小而美”项目"), ("h2", "small yet smart projects")]
+    # one heading per source heading (never two titles), its English quoted under it
+    assert headings(text) == [("h1", "八项行动奠定良好开局"), ("h2", "“小而美”项目")]
     parsed = COMMONMARK.parse(text)
+    title = [index for index, token in enumerate(parsed) if token.type == "heading_open"][0]
+    assert parsed[title + 3].type == "blockquote_open"
+    assert parsed[title + 5].content == "Eight Major Steps make a good start"
     # each body paragraph: the Chinese as a paragraph, then a blockquote with the English
     body = [index for index, token in enumerate(parsed)
             if token.type == "inline" and token.content.startswith("“小而美”项目卓有成效")][0]

@@ -233,13 +233,33 @@ def test_cache_info_and_clear(capsys: pytest.CaptureFixture[str], tmp_path: Path
     report = json.loads(capsys.readouterr().out)
     assert report["memory"]["segments"] == 2 and report["memory"]["by_model"][0]["engine"] == "counting"
 
-    assert run_zhen("cache", "clear", "--keep-models") == 0
+    capsys.readouterr()
+    assert run_zhen("cache", "clear", "--keep-models") == 2  # not a terminal: cannot ask, so refuses
+    assert "pass --yes" in capsys.readouterr().err
+    assert run_zhen("cache", "info", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["memory"]["segments"] == 2  # nothing cleared
+    assert run_zhen("cache", "clear", "--keep-models", "--yes") == 0
     assert (tmp_path / "cache" / "ct2" / "model-int8-0123").exists()
     engine = CountingEngine()
     translate(engine, [PLAIN])
     assert engine.translated == [PLAIN.source]
-    assert run_zhen("cache", "clear") == 0
+    assert run_zhen("cache", "clear", "-y") == 0
     assert not (tmp_path / "cache" / "ct2").exists()
     capsys.readouterr()
     assert run_zhen("cache", "info", "--json") == 0
     assert json.loads(capsys.readouterr().out)["memory"]["segments"] == 0
+
+
+@pytest.mark.parametrize(("answer", "status", "cleared"), [("y", 0, True), ("yes", 0, True), ("n", 1, False),
+                                                            ("", 1, False)])
+def test_cache_clear_asks_on_a_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                        answer: str, status: int, cleared: bool) -> None:
+    translate(CountingEngine(), [LUBAN, PLAIN])
+    questions: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: questions.append(prompt) or answer)
+    assert run_zhen("cache", "clear") == status
+    assert len(questions) == 1 and "2 segments" in questions[0] and questions[0].endswith("[y/N] ")
+    capsys.readouterr()
+    assert run_zhen("cache", "info", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["memory"]["segments"] == (0 if cleared else 2)

@@ -55,3 +55,5 @@ def test_offline_without_a_cached_copy_says_where_it_looked_and_what_to_do(tmp_p
         locate_model("Helsinki-NLP/opus-mt-zh-en")
     message = str(raised.value)
     assert "Helsinki-NLP/opus-mt-zh-en" in message and "--model DIR" in message
+    assert "`hf download Helsinki-NLP/opus-mt-zh-en`" in message  # the command huggingface_hub ships now
+    assert "huggingface-cli" not in message

@@ -19,7 +19,9 @@ from openpyxl import load_workbook
 from conftest import REPO
 from pipeline.cli import main
 from pipeline.document import Document, Paragraph, Segment
-from pipeline.export.workbook import write_workbook
+from pipeline.export.workbook import COLUMNS, write_workbook
+
+SOURCE, MACHINE = COLUMNS.index("Source (zh)"), COLUMNS.index("Machine translation (en)")
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -107,7 +109,7 @@ def test_reviewed_workbook_is_not_overwritten_without_force(sample_file: Path, t
     assert main(args) == 0
     workbook_path = tmp_path / "sample.xlsx"
     workbook = load_workbook(workbook_path)
-    workbook["Translation"]["H2"] = "A reviewer's own sentence."
+    workbook["Translation"]["D2"] = "A reviewer's own sentence."
     workbook.save(workbook_path)
     reviewed = workbook_path.read_bytes()
     before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
@@ -120,7 +122,7 @@ def test_reviewed_workbook_is_not_overwritten_without_force(sample_file: Path, t
     assert main([*args, "--force"]) == 0
     backups = list(tmp_path.glob("sample.reviewed-*.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == reviewed
-    assert load_workbook(workbook_path)["Translation"]["H2"].value in (None, "")
+    assert load_workbook(workbook_path)["Translation"]["D2"].value in (None, "")
 
 
 def test_failed_export_leaves_previous_outputs_intact(sample_file: Path, tiny_model: Path, tmp_path: Path,
@@ -183,10 +185,10 @@ def test_formula_like_text_never_becomes_a_formula(tmp_path: Path) -> None:
     sheet = load_workbook(target)["Translation"]
     rows = list(sheet.iter_rows(min_row=2))
     for row, text in zip(rows, FORMULAS):
-        assert row[3].value == f"{text}来源" and row[3].data_type == "s"
-        assert row[4].value == text and row[4].data_type == "s"
+        assert row[SOURCE].value == f"{text}来源" and row[SOURCE].data_type == "s"
+        assert row[MACHINE].value == text and row[MACHINE].data_type == "s"
     for row, text in zip(rows[len(FORMULAS):], FORMULAS):
-        assert row[3].value == text and row[3].data_type == "s"
+        assert row[SOURCE].value == text and row[SOURCE].data_type == "s"
 
 
 @given(st.text(min_size=1, max_size=200))
@@ -199,7 +201,7 @@ def test_any_text_round_trips_through_the_workbook_or_is_reported(tmp_path: Path
     write_workbook(document, target)
     workbook = load_workbook(target)
     row = next(workbook["Translation"].iter_rows(min_row=2, values_only=True))
-    read_back = [str(row[3] or ""), str(row[4] or "")]
+    read_back = [str(row[SOURCE] or ""), str(row[MACHINE] or "")]
     if read_back != [text, text]:
         summary = {str(r[0]): r[1] for r in workbook["Summary"].iter_rows(values_only=True) if r and r[0]}
         replaced = [value for key, value in summary.items() if "replaced" in key.lower()]

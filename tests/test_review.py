@@ -17,6 +17,7 @@ from pipeline.cli import main
 from pipeline.export.tmx import TmxUnit, tmx_date, tmx_document
 from pipeline.export.workbook import COLUMNS, DATA_SHEET, write_workbook
 from pipeline.outputs import backup_reviewed_workbook, workbook_has_reviewer_edits
+from pipeline.export.cells import set_text
 from pipeline.review.workbook import cell_text
 from test_workbook import handmade_document
 
@@ -121,13 +122,13 @@ def test_review_round_trip(translated: tuple[Path, Path], tmp_path: Path, capsys
     assert re.search(r"p\d+\.s\d+ \(row \d+\): error: term-missing: Glossary term 鲁班工坊", report)
 
     units = read_tmx(out / "sample.tmx")
-    assert len(units) == len(machine)
+    # only what people reviewed (Approved, Edited), never the Rejected row, no unreviewed machine output
+    assert sorted(unit.source for unit in units) == sorted([TITLE, SMALL, LUBAN])
     by_source = {unit.source: unit for unit in units}
     assert by_source[SMALL].target == "Small yet smart projects have worked well for people."
     assert by_source[SMALL].getnotes() == "Term fixed"
     assert properties(by_source[SMALL])["x-status"] == "Edited"
-    assert properties(by_source[JUNCAO])["x-status"] == "Rejected"
-    assert properties(by_source[JUNCAO])["x-origin"] == "machine"
+    assert all(properties(unit)["x-reviewed"] == "yes" for unit in units)
     assert by_source[TITLE].getid() == "p1.s1"
     assert [node.get("{http://www.w3.org/XML/1998/namespace}lang") for node in by_source[TITLE].getlanguageNodes()] \
         == ["zh-CN", "en"]
@@ -142,7 +143,14 @@ def test_review_round_trip(translated: tuple[Path, Path], tmp_path: Path, capsys
     assert apply(str(workbook), "--out", str(tmp_path / "approved"), "--glossary", str(glossary),
                  "--approved-only") == 0
     approved = read_tmx(tmp_path / "approved" / "sample.tmx")
-    assert sorted(unit.source for unit in approved) == sorted([TITLE, LUBAN])
+    assert sorted(unit.source for unit in approved) == sorted([TITLE, SMALL, LUBAN])  # Edited is kept
+    assert apply(str(workbook), "--out", str(tmp_path / "all"), "--glossary", str(glossary),
+                 "--include-unreviewed") == 0
+    everything = {unit.source: unit for unit in read_tmx(tmp_path / "all" / "sample.tmx")}
+    assert set(everything) == set(machine) - {JUNCAO}  # Rejected never
+    unreviewed = [unit for source, unit in everything.items() if source not in (TITLE, SMALL, LUBAN)]
+    assert unreviewed and all(properties(unit)["x-reviewed"] == "no" and properties(unit)["x-origin"] == "machine"
+                              for unit in unreviewed)
 
 
 def test_translating_again_guards_reviewed_work(translated: tuple[Path, Path], sample_file: Path,
@@ -152,11 +160,33 @@ def test_translating_again_guards_reviewed_work(translated: tuple[Path, Path], s
     args = ["translate", str(sample_file), "--out", str(workbook.parent), "--model", str(tiny_model),
             "--engine", "transformers", "--quiet", "--no-cache", "--glossary", str(glossary)]
     assert main(args) == 2
-    assert "holds reviewer edits" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "holds reviewer edits that have not been applied" in error
+    assert f"zhen review apply {workbook}" in error and "--force" in error  # what unlocks it
     assert main([*args, "--force"]) == 0
     backups = list(workbook.parent.glob("sample.reviewed-*.xlsx"))
     assert len(backups) == 1 and workbook_has_reviewer_edits(backups[0])
+    assert f"kept a copy of the reviewed workbook as {backups[0]}" in capsys.readouterr().err  # named
     assert not workbook_has_reviewer_edits(workbook)
+
+
+def test_translating_again_after_the_review_was_applied(translated: tuple[Path, Path], sample_file: Path,
+                                                        tiny_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook, glossary = translated
+    review_as_a_translator(workbook)
+    args = ["translate", str(sample_file), "--out", str(workbook.parent), "--model", str(tiny_model),
+            "--engine", "transformers", "--quiet", "--no-cache", "--glossary", str(glossary)]
+    assert apply(str(workbook), "--glossary", str(glossary)) == 0
+    book = load_workbook(workbook)  # a further edit after applying is unapplied work again
+    rows_by_source(book["Translation"])[SMALL][COLUMN["Comment"]].value = "one more thought"
+    book.save(workbook)
+    assert main(args) == 2
+    assert apply(str(workbook), "--glossary", str(glossary)) == 0
+    capsys.readouterr()
+    assert main(args) == 0  # applied: goes ahead, keeping a copy
+    backups = list(workbook.parent.glob("sample.reviewed-*.xlsx"))
+    assert len(backups) == 1 and workbook_has_reviewer_edits(backups[0])
+    assert f"kept a copy of the reviewed workbook as {backups[0]}" in capsys.readouterr().err
 
 
 # --- the helpers translate uses -------------------------------------------------------------------
@@ -195,7 +225,7 @@ def test_backup_name_beside_the_workbook(tmp_path: Path) -> None:
 
 @pytest.fixture()
 def handmade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The handmade document's workbook, applied from a folder without glossary/ (recorded terms are used)."""
+    """The handmade document's workbook, applied from a folder without glossary/ (the shipped glossary is used)."""
     monkeypatch.chdir(tmp_path)
     return write_workbook(handmade_document(), tmp_path / "handmade.xlsx")
 
@@ -229,7 +259,7 @@ def test_reviewed_number_and_lower_case_status_are_accepted(handmade: Path, tmp_
     assert apply(str(handmade)) == 0  # outputs go beside the workbook
     units = {unit.getid(): unit for unit in read_tmx(tmp_path / "handmade.tmx")}
     assert units["p1.s1"].target == "2024" and properties(units["p1.s1"])["x-status"] == "Approved"
-    assert properties(units["p2.s1"])["x-status"] == "To review"
+    assert "p2.s1" not in units  # To review, no reviewed text: not in the translation memory
 
 
 # --- tampering: refused with sheet, row and column, exit 2, nothing written -----------------------
@@ -249,9 +279,8 @@ def _duplicate_row(book: Any) -> None:
     sheet.append([cell.value for cell in sheet[2]])
 
 
-def _swap_headers(book: Any) -> None:
-    sheet = book["Translation"]
-    sheet["H1"], sheet["J1"] = sheet["J1"].value, sheet["H1"].value
+def _rename_header(book: Any) -> None:
+    book["Translation"]["D1"] = "My English"
 
 
 def _edit_hidden(book: Any) -> None:
@@ -261,19 +290,19 @@ def _edit_hidden(book: Any) -> None:
 
 TAMPERING = {
     "edited source": (_set(4, "Source (zh)", "改过的原文。"),
-                      ["sheet Translation, row 4, column D (Source (zh))", "source text of p3.s1 was changed"]),
+                      ["sheet Translation, row 4, column B (Source (zh))", "source text of p3.s1 was changed"]),
     "edited machine translation": (_set(2, "Machine translation (en)", "Mine."),
-                                   ["row 2, column E (Machine translation (en))", "column H"]),
-    "edited paragraph": (_set(2, "Paragraph", "p9"), ["row 2, column B (Paragraph)"]),
+                                   ["row 2, column C (Machine translation (en))", "column D"]),
+    "edited paragraph": (_set(2, "Paragraph", "p9"), ["row 2, column J (Paragraph)"]),
     "deleted row": (lambda book: book["Translation"].delete_rows(5),
                     ["segment p3.s2 (originally row 5) is missing"]),
     "duplicated row": (_duplicate_row, ["row 10, column A (ID): segment p1.s1 appears twice (also row 2)"]),
     "unknown id": (_set(3, "ID", "p99.s1"),
                    ["row 3, column A (ID): unknown segment ID 'p99.s1'", "segment p2.s1 (originally row 3)"]),
     "empty id": (_set(3, "ID", None), ["row 3, column A (ID): the ID is empty"]),
-    "invalid status": (_set(2, "Status", "Done"), ["row 2, column I (Status): 'Done' is not a status"]),
-    "formula": (_set(2, "Reviewed translation (en)", "=A1&B1"), ["row 2, column H", "formula"]),
-    "moved columns": (_swap_headers, ["row 1, column H: expected the header 'Reviewed translation (en)'"]),
+    "invalid status": (_set(2, "Status", "Done"), ["row 2, column E (Status): 'Done' is not a status"]),
+    "formula": (_set(2, "Reviewed translation (en)", "=A1&B1"), ["row 2, column D", "formula"]),
+    "renamed column": (_rename_header, ["row 1: no column headed 'Reviewed translation (en)'"]),
     "missing sheet": (lambda book: book.remove(book["Translation"]), ["the sheet Translation is missing"]),
     "missing hidden sheet": (lambda book: book.remove(book[DATA_SHEET]), ["hidden sheet _zhen is missing"]),
     "edited hidden sheet": (_edit_hidden, ["hidden sheet _zhen is damaged", "checksum"]),
@@ -303,7 +332,7 @@ def test_every_problem_is_reported_at_once(handmade: Path, tmp_path: Path, capsy
     book.save(handmade)
     assert apply(str(handmade), "--out", str(tmp_path / "out")) == 2
     error = capsys.readouterr().err
-    assert "row 4, column D" in error and "row 2, column I" in error and "appears twice" in error
+    assert "row 4, column B" in error and "row 2, column E" in error and "appears twice" in error
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -366,3 +395,63 @@ def test_tmx_escapes_and_reads_back(tmp_path: Path) -> None:
 ])
 def test_tmx_date(iso: str | None, expected: str | None) -> None:
     assert tmx_date(iso) == expected
+
+
+# --- workbooks of another layout ------------------------------------------------------------------
+
+# The Translation sheet's columns as zhen wrote them before Source, Machine and Reviewed translation
+# were put side by side: a workbook reviewed then must still apply.
+OLD_COLUMNS = ("ID", "Paragraph", "Type", "Source (zh)", "Machine translation (en)", "Terms", "QA",
+               "Reviewed translation (en)", "Status", "Comment", "Confidence")
+
+
+def _relayout(path: Path, order: tuple[str, ...], rename: dict[str, str] | None = None) -> None:
+    """Rewrite the Translation sheet's columns in ``order`` (cells moved with their header)."""
+    book = load_workbook(path)
+    sheet = book["Translation"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    index = {name: header.index(name) for name in header}
+    for number, row in enumerate(rows, start=1):
+        for column, name in enumerate(order, start=1):
+            value = row[index[name]]
+            if number == 1:
+                value = (rename or {}).get(name, name)
+            cell = sheet.cell(row=number, column=column)
+            if isinstance(value, str):
+                set_text(cell, value)  # text that looks like a formula stays text, as zhen wrote it
+            else:
+                cell.value = value
+    book.save(path)
+
+
+@pytest.mark.parametrize(("order", "rename"), [
+    (OLD_COLUMNS, None),
+    (OLD_COLUMNS, {"Machine translation (en)": "Translation (en)"}),  # an old align workbook
+    (tuple(reversed(OLD_COLUMNS)), None),  # columns a reviewer moved
+])
+def test_a_workbook_of_another_column_order_still_applies(handmade: Path, tmp_path: Path,
+                                                          order: tuple[str, ...], rename: dict[str, str] | None) -> None:
+    _relayout(handmade, order, rename)
+    book = load_workbook(handmade)
+    sheet = book["Translation"]
+    header = [cell.value for cell in sheet[1]]
+    ids = [row[header.index("ID")].value for row in sheet.iter_rows(min_row=2)]
+    row = ids.index("p3.s1") + 2
+    sheet.cell(row=row, column=header.index("Reviewed translation (en)") + 1).value = "Small yet smart projects work."
+    sheet.cell(row=row, column=header.index("Status") + 1).value = "Edited"
+    book.save(handmade)
+    out = tmp_path / "out"
+    assert apply(str(handmade), "--out", str(out)) == 0
+    english = (out / "handmade.final.en.md").read_text(encoding="utf-8")
+    assert "Small yet smart projects work. Luban Workshop takes root." in english
+    units = {unit.getid(): unit for unit in read_tmx(out / "handmade.tmx")}
+    assert list(units) == ["p3.s1"] and properties(units["p3.s1"])["x-status"] == "Edited"
+
+
+def test_an_align_workbook_applies(handmade: Path, tmp_path: Path) -> None:
+    document = handmade_document()
+    document.metadata["alignment"] = []
+    path = write_workbook(document, tmp_path / "aligned.xlsx")
+    assert load_workbook(path)["Translation"]["C1"].value == "Translation (en)"
+    assert apply(str(path), "--out", str(tmp_path / "out")) == 0

@@ -46,7 +46,7 @@ def test_end_to_end_writes_all_outputs(sample_file: Path, tiny_model: Path, tmp_
         assert all(full_width not in segment["target"] for segment in segments)
     sheet = load_workbook(out / "sample.xlsx")["Translation"]
     header = [cell.value for cell in sheet[1]]
-    assert header[:5] == ["ID", "Paragraph", "Type", "Source (zh)", "Machine translation (en)"]
+    assert header[:4] == ["ID", "Source (zh)", "Machine translation (en)", "Reviewed translation (en)"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [s["id"] for s in segments]
     bilingual = (out / "sample.md").read_text(encoding="utf-8")
     assert "“小而美”项目卓有成效普惠民生。" in bilingual

@@ -44,7 +44,7 @@ def handmade_document() -> Document:
                     score=-1.7),
             segment("p3.s2", "鲁班工坊落地扎根。", "Luban Workshop takes root.",
                     [TermHit("鲁班工坊", "Luban Workshop", 0, 4, "repaired", "鲁班工坊")])]),
-        Paragraph("p4", "caption", "图为鲁班工坊。", joined_from=[9, 15], segments=[
+        Paragraph("p4", "caption", "图为鲁班工坊。", joined_from=[60, 38], joined_lines=[61, 39], segments=[
             segment("p4.s1", "图为鲁班工坊。", "The picture shows a Luban Workshop.",
                     [TermHit("鲁班工坊", "Luban Workshop", 2, 6, "applied", "鲁班工坊")], score=None)]),
         Paragraph("p5", "body", "=1+1 是公式吗？-2 @user +3", segments=[
@@ -96,9 +96,9 @@ def test_sheets_and_columns(workbook: Any) -> None:
     assert workbook.active.title == "Translation"
     sheet = workbook["Translation"]
     assert [cell.value for cell in sheet[1]] == list(COLUMNS)
-    assert list(COLUMNS[:10]) == ["ID", "Paragraph", "Type", "Source (zh)", "Machine translation (en)", "Terms",
-                                  "QA", "Reviewed translation (en)", "Status", "Comment"]
-    assert COLUMNS[10] == "Confidence"
+    # source, machine translation and the cell a reviewer types in side by side
+    assert list(COLUMNS) == ["ID", "Source (zh)", "Machine translation (en)", "Reviewed translation (en)", "Status",
+                             "Comment", "Terms", "QA", "Type", "Paragraph", "Confidence"]
 
 
 def test_one_row_per_segment_in_order(workbook: Any) -> None:
@@ -107,7 +107,7 @@ def test_one_row_per_segment_in_order(workbook: Any) -> None:
     assert all(row[COLUMNS.index("Status")] == "To review" for row in rows)
     assert all(row[COLUMNS.index("Reviewed translation (en)")] in (None, "") for row in rows)
     assert all(row[COLUMNS.index("Comment")] in (None, "") for row in rows)
-    assert "p6" not in {row[1] for row in rows}  # code is not translated: no row
+    assert "p6" not in {row[COLUMNS.index("Paragraph")] for row in rows}  # code is not translated: no row
 
 
 def test_row_contents_terms_qa_type_confidence(workbook: Any) -> None:
@@ -116,20 +116,34 @@ def test_row_contents_terms_qa_type_confidence(workbook: Any) -> None:
     assert rows["p3.s1"]["Terms"] == "小而美 → small yet smart (missing)"
     assert rows["p3.s1"]["QA"].startswith("[error] term-missing: ")
     assert rows["p3.s2"]["Terms"] == "鲁班工坊 → Luban Workshop (repaired)"
-    assert rows["p4.s1"]["Type"] == "caption (joined from blocks 9, 15)"
+    assert rows["p4.s1"]["Type"] == "caption, rejoined from lines 61 and 39"
+    assert rows["p7.s1"]["Type"] == "list item"
     assert rows["p2.s1"]["Type"] == "heading"
-    assert rows["p3.s1"]["Confidence"] == pytest.approx(-1.7)
+    assert rows["p3.s1"]["Confidence"] == 18  # 100 × e^-1.7: the geometric mean probability per piece
+    assert rows["p3.s2"]["Confidence"] == 78  # 100 × e^-0.25
     assert rows["p4.s1"]["Confidence"] is None
 
 
-def test_frozen_header_and_id_column_autofilter_wrap_widths(workbook: Any) -> None:
+@pytest.mark.parametrize(("joined_from", "joined_lines", "expected"), [
+    ([], [], "body"),
+    ([60, 38], [61, 39], "body, rejoined from lines 61 and 39"),
+    ([3, 4, 9], [7, 9, 20], "body, rejoined from lines 7, 9 and 20"),
+    ([9, 15], [], "body, rejoined from blocks 10 and 16"),  # a record without line numbers
+])
+def test_type_in_words(joined_from: list[int], joined_lines: list[int], expected: str) -> None:
+    from pipeline.export.workbook import type_text
+
+    assert type_text(Paragraph("p1", "body", "正文。", joined_from=joined_from, joined_lines=joined_lines)) == expected
+
+
+def test_frozen_after_source_autofilter_wrap_widths(workbook: Any) -> None:
     sheet = workbook["Translation"]
-    assert sheet.freeze_panes == "B2"
+    assert sheet.freeze_panes == "C2"  # header row, ID and source stay in view
     last = len(handmade_document().segments) + 1
     assert sheet.auto_filter.ref == f"A1:{column_letter(COLUMNS[-1])}{last}"
     assert all(cell.alignment.wrap_text for cell in sheet[2][:10])
     widths = {name: sheet.column_dimensions[column_letter(name)].width for name in COLUMNS}
-    assert 8 <= widths["ID"] <= 14 and 24 <= widths["Source (zh)"] <= 60
+    assert 8 <= widths["ID"] <= 12 and 24 <= widths["Source (zh)"] <= 50
     assert widths["Reviewed translation (en)"] >= 30
     assert all(sheet.row_dimensions[row].height >= 15 for row in range(2, last + 1))
 
@@ -180,11 +194,13 @@ def test_conditional_formatting_flags_and_low_confidence(workbook: Any) -> None:
     sheet = workbook["Translation"]
     rules = {str(entry.sqref): [rule for rule in entry.rules] for entry in sheet.conditional_formatting}
     last = len(handmade_document().segments) + 1
-    attention = rules[f"A2:{column_letter('QA')}{last}"]
+    attention = rules[f"A2:C{last} G2:J{last}"]  # the read-only cells
     assert attention[0].type == "expression"
-    assert "$G2" in attention[0].formula[0] and "(missing)" in attention[0].formula[0]
+    assert "$H2" in attention[0].formula[0] and "$G2" in attention[0].formula[0]
+    assert "(missing)" in attention[0].formula[0]
     confidence = rules[f"{column_letter('Confidence')}2:{column_letter('Confidence')}{last}"]
-    assert confidence[0].operator == "lessThan" and confidence[0].formula == [str(LOW_CONFIDENCE)]
+    assert LOW_CONFIDENCE == -1.0
+    assert confidence[0].operator == "lessThan" and confidence[0].formula == ["37"]
 
 
 # --- cell text ------------------------------------------------------------------------------------
@@ -298,4 +314,79 @@ def test_end_to_end_workbook_opens_with_all_sheets(sample_file: Path, tiny_model
     summary = dict(data_rows(workbook["Summary"]))
     assert summary["Engine"] == "transformers" and len(summary["Source SHA-256"]) == 64
     rows = data_rows(workbook["Translation"])
-    assert all(isinstance(row[COLUMNS.index("Confidence")], float) for row in rows)
+    assert all(0 <= row[COLUMNS.index("Confidence")] <= 100 for row in rows)
+
+
+# --- working across the sheet and printing it -----------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Translation", "Glossary", "Summary"])
+def test_print_setup_landscape_fit_to_width_header_repeated_gridlines(workbook_path: Path, name: str) -> None:
+    sheet = load_workbook(workbook_path)[name]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_options.gridLines is True
+
+
+@pytest.mark.parametrize("name", ["Translation", "Glossary", "Summary"])
+def test_every_row_has_a_height_for_its_wrapped_text(workbook_path: Path, name: str) -> None:
+    from pipeline.export.workbook_sheets import wrapped_lines
+
+    sheet = load_workbook(workbook_path)[name]
+    widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        height = sheet.row_dimensions[row[0].row].height
+        needed = max((wrapped_lines(cell.value, width) for cell, width in zip(row, widths)
+                      if isinstance(cell.value, str) and cell.value), default=1)
+        assert height is not None and height >= min(409, 15 * needed), (name, row[0].row)
+
+
+def test_confidence_header_explains_the_figure(workbook: Any) -> None:
+    note = workbook["Translation"][1][COLUMNS.index("Confidence")].comment.text
+    assert "0 to 100" in note and "raw score" in note
+
+
+def test_aligned_document_calls_the_english_a_translation(workbook_path: Path, tmp_path: Path) -> None:
+    document = handmade_document()
+    document.metadata["alignment"] = []
+    target = write_workbook(document, tmp_path / "aligned.xlsx")
+    header = [cell.value for cell in load_workbook(target)["Translation"][1]]
+    assert header[COLUMNS.index("Machine translation (en)")] == "Translation (en)"
+    assert "Machine translation (en)" not in header
+
+
+def test_the_summary_sheet_names_the_glossary_file(tmp_path: Path) -> None:
+    document = handmade_document()
+    document.metadata["glossary"]["path"] = "glossary"
+    summary = dict(data_rows(load_workbook(write_workbook(document, tmp_path / "g.xlsx"))["Summary"]))
+    assert summary["Glossary file or folder"] == "glossary" and summary["Glossary entries"] == 3
+
+
+def test_the_printed_translation_sheet_fits_one_landscape_page_width(workbook_path: Path, tmp_path: Path) -> None:
+    """LibreOffice prints the workbook to PDF: landscape pages, every column's header on the first."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from openpyxl import load_workbook as load
+
+    # only the Translation sheet, so the PDF's first pages are its pages
+    book = load(workbook_path)
+    for name in ("Glossary", "Summary", DATA_SHEET):
+        del book[name]
+    single = tmp_path / "translation.xlsx"
+    book.save(single)
+    profile = tmp_path / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(single)], check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / "translation.pdf") as pdf:
+        first = pdf.pages[0]
+        assert first.width > first.height  # landscape
+        words = first.extract_text()
+        for name in COLUMNS:  # every column's header on the page width
+            assert name.split(" (")[0] in words.replace("\n", " "), name
+        assert all(page.width > page.height for page in pdf.pages)

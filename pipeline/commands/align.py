@@ -18,7 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("target", type=Path, metavar="TARGET.en.txt", help="its English translation")
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     parser.add_argument("--glossary", type=Path, default=None,
-                        help="glossary YAML file or folder (default: glossary/ when it exists)")
+                        help="glossary YAML file or folder (default: ./glossary/ when it exists, "
+                             "else the Belt and Road glossary shipped with zhen)")
     parser.add_argument("--encoding", default=None, help="encoding of the Chinese file (default: UTF-8, BOM-aware)")
     parser.add_argument("--no-repair", action="store_true", help="do not repair PDF layout (captions, cut paragraphs)")
     parser.add_argument("--qa-off", action="append", default=[], metavar="CHECK[,CHECK]",
@@ -33,21 +34,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.jobs import AlignSettings, align_files
-    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.load import find_glossary, glossary_label, load_glossary
     from pipeline.qa import checks_left_on
 
-    glossary_path = args.glossary if args.glossary is not None else (Path("glossary") if Path("glossary").is_dir() else None)
+    glossary_path = find_glossary(args.glossary)
+    glossary = load_glossary(glossary_path)
     settings = AlignSettings(
         encoding=args.encoding, repair_layout=not args.no_repair, qa_checks=checks_left_on(args.qa_off),
         force=args.force, xliff=args.xliff,
         command="zhen " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("zhen") else "",
     )
-    document, outputs = align_files(args.source, args.target, args.out, load_glossary(glossary_path), settings)
+    document, outputs = align_files(args.source, args.target, args.out, glossary, settings,
+        on_backup=lambda backup: print(f"kept a copy of the reviewed workbook as {backup}", file=sys.stderr))
     if not args.quiet:
         counts = document.metadata["counts"]
         links = document.metadata["alignment"]
         uneven = sum(1 for link in links if len(link["source"]) != 1 or len(link["english"]) != 1)
         print(f"{args.source} ↔ {args.target}: {counts['paragraphs']} paragraphs ({uneven} not one-to-one), "
               f"{counts['segments']} segments, {sum(counts['flags'].values())} QA flags → "
-              + ", ".join(str(output) for output in outputs))
+              + ", ".join(str(output) for output in outputs) + f"; {glossary_label(glossary_path, glossary)}")
     return 0

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+
+from pipeline.errors import InputError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,6 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     clear = actions.add_parser("clear", help="empty the translation memory and delete converted models")
     clear.add_argument("--keep-models", action="store_true",
                        help="keep the converted CTranslate2 models (converting again takes a while)")
+    clear.add_argument("--yes", "-y", action="store_true",
+                       help="do not ask; needed when not run from a terminal (scripts, pipes)")
     clear.set_defaults(func=run_clear)
 
 
@@ -65,7 +70,20 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_clear(args: argparse.Namespace) -> int:
-    from pipeline.memory import clear_cache
+    from pipeline.memory import cache_report, clear_cache
 
+    if not args.yes:
+        memory = cache_report()["memory"]
+        what = (f"the translation memory {memory['path']} ({memory['segments']} segments, shared by every "
+                f"run on this machine)" if memory["exists"] else f"the translation memory {memory['path']}")
+        if not args.keep_models:
+            what += " and the converted models"
+        if not sys.stdin.isatty():
+            raise InputError(f"this would empty {what}; standard input is not a terminal, so zhen cannot "
+                             f"ask first: pass --yes to clear without asking.")
+        answer = input(f"Empty {what}? [y/N] ").strip().casefold()
+        if answer not in ("y", "yes"):
+            print("nothing cleared")
+            return 1
     clear_cache(models=not args.keep_models, on_removed=lambda path: print(f"cleared {path}"))
     return 0

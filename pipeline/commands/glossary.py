@@ -9,16 +9,24 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 
-DEFAULT_GLOSSARY = "glossary/"
+_GLOSSARY_HELP = ("glossary YAML file or folder of them (default: ./glossary/ when it exists, else the "
+                  "Belt and Road glossary shipped with zhen); may come before or after the action")
+
+
+def _glossary_option(default: object) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--glossary", metavar="PATH", default=default, help=_GLOSSARY_HELP)
+    return parser
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``glossary`` and its actions to the ``zhen`` command line."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--glossary", metavar="PATH", default=DEFAULT_GLOSSARY,
-                        help="glossary YAML file or folder of them (default: %(default)s)")
+    # `zhen glossary --glossary X check` and `zhen glossary check --glossary X` both work: the
+    # action's copy of the option leaves the value alone unless given (SUPPRESS), so the one given
+    # before the action survives.
+    common = _glossary_option(argparse.SUPPRESS)
     parser = subparsers.add_parser(
-        "glossary", help="check, suggest, export or import glossary terms",
+        "glossary", parents=[_glossary_option(None)], help="check, suggest, export or import glossary terms",
         description="Work on the terminology glossary: the YAML files in glossary/ "
                     "(format: glossary/README.md).")
     parser.set_defaults(func=lambda args: _usage(parser))
@@ -28,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "check", parents=[common], help="validate the glossary and list every problem",
         description="Validate a glossary file or folder. Exit status: 0 clean, 1 warnings only, "
                     "2 errors.")
-    check.add_argument("path", nargs="?", help="file or folder to check (default: --glossary)")
+    check.add_argument("path", nargs="?", help="file or folder to check (the same as --glossary PATH)")
     check.set_defaults(func=run_check)
 
     suggest = actions.add_parser(
@@ -75,8 +83,9 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem as ``file:line:col: severity: message`` and a summary line."""
     from pipeline.glossary.check import read_glossary
+    from pipeline.glossary.load import find_glossary
 
-    path = args.path or args.glossary
+    path = find_glossary(args.path or args.glossary)
     reading = read_glossary(path)
     for problem in reading.problems:
         print(problem)
@@ -99,11 +108,12 @@ def _read_text(path: str) -> str:
 
 def run_suggest(args: argparse.Namespace) -> int:
     """Print (or append with ``--write``) the best candidate terms as YAML stubs."""
-    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.load import find_glossary, load_glossary
     from pipeline.glossary.exchange import append_entries
     from pipeline.glossary.suggest import render_stubs, suggest_terms
 
-    glossary = load_glossary(args.glossary)
+    glossary_path = find_glossary(args.glossary)
+    glossary = load_glossary(glossary_path)
     candidates = suggest_terms(_read_text(args.text), glossary, limit=args.top,
                                min_count=args.min_count)
     if args.write:
@@ -113,7 +123,7 @@ def run_suggest(args: argparse.Namespace) -> int:
         print(f"{args.write}: added {len(added)} proposed entr{'ies' if len(added) != 1 else 'y'} "
               f"(of {len(candidates)} candidates); fill in `en`, then set `status: approved`")
         return 0
-    print(f"# Candidate terms of {args.text} not in the glossary {args.glossary}, best first.\n"
+    print(f"# Candidate terms of {args.text} not in the glossary {glossary_path}, best first.\n"
           "# Paste them under `entries:`, fill in `en` and set `status: approved`.")
     print(render_stubs(candidates), end="")
     return 0
@@ -121,13 +131,13 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the glossary in an exchange format."""
-    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.load import find_glossary, load_glossary
     from pipeline.glossary.exchange import export_terms, format_for, write_atomic
 
     if not args.format and not args.output:
         raise InputError("say which format to export: --format tbx, csv or tsv (or -o FILE.tbx)")
     fmt = format_for(args.output, args.format) if args.output else args.format
-    glossary = load_glossary(args.glossary)
+    glossary = load_glossary(find_glossary(args.glossary))
     entries = [entry for entry in glossary.entries if entry.approved or args.include_proposed]
     text = export_terms(entries, fmt, name=glossary.name, with_notes=args.with_notes)
     if not args.output or args.output == "-":
@@ -142,11 +152,12 @@ def run_import(args: argparse.Namespace) -> int:
     """Append the terms of a TBX, CSV or TSV file that the glossary lacks to a YAML file."""
     from pipeline.glossary.check import read_glossary
     from pipeline.glossary.exchange import append_entries, read_terms
+    from pipeline.glossary.load import find_glossary
 
     entries, warnings = read_terms(args.input, args.format)
     if args.status:
         entries = [dataclasses.replace(entry, status=args.status) for entry in entries]
-    existing = read_glossary(Path(args.glossary)) if Path(args.glossary).exists() else None
+    existing = read_glossary(find_glossary(args.glossary))
     known = {}
     if existing:
         from pipeline.glossary.model import Glossary

@@ -31,10 +31,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     apply.add_argument("--out", type=Path, default=None, help="output folder (default: the workbook's folder)")
     apply.add_argument("--glossary", type=Path, default=None,
                        help="glossary YAML file or folder to check the final English against "
-                            "(default: glossary/ when it exists, else the terms recorded in the workbook)")
+                            "(default: ./glossary/ when it exists, else the Belt and Road glossary shipped "
+                            "with zhen)")
     apply.add_argument("--strict", action="store_true", help="exit with status 1 when any check finds an error")
     apply.add_argument("--approved-only", action="store_true",
-                       help="put only segments with status Approved in the TMX")
+                       help="put only segments with status Approved or Edited in the TMX")
+    apply.add_argument("--include-unreviewed", action="store_true",
+                       help="also put machine output nobody reviewed in the TMX (marked x-reviewed: no); "
+                            "by default the TMX holds only rows a person approved, edited or rewrote, "
+                            "and never a Rejected row")
     apply.set_defaults(func=run_apply)
 
 
@@ -44,19 +49,19 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_apply(args: argparse.Namespace) -> int:
-    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.load import find_glossary, glossary_label, load_glossary
     from pipeline.review.apply import apply_review
 
-    glossary_path = args.glossary if args.glossary is not None else (
-        Path("glossary") if Path("glossary").is_dir() else None)
+    glossary_path = find_glossary(args.glossary)
     glossary = load_glossary(glossary_path)
-    result = apply_review(args.workbook, args.out, glossary, approved_only=args.approved_only)
+    result = apply_review(args.workbook, args.out, glossary, approved_only=args.approved_only,
+                          include_unreviewed=args.include_unreviewed)
     counts = result.status_counts()
     print(f"{args.workbook}: {len(result.rows)} segments — "
           + ", ".join(f"{counts.get(status, 0)} {status.lower()}"
                       for status in ("Approved", "Edited", "Rejected", "To review"))
           + f"; {len(result.findings)} findings ({len(result.errors)} errors) → "
-          + ", ".join(str(path) for path in result.outputs))
+          + ", ".join(str(path) for path in result.outputs) + f"; {glossary_label(glossary_path, glossary)}")
     for row in result.rejected_unrevised:
         print(f"  {row.id} (row {row.row}): rejected without a reviewed translation; "
               f"the machine translation was kept")

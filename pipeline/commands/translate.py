@@ -34,7 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-segment-tokens", type=int, default=200,
                         help="split sentences longer than this many model tokens at clause boundaries (default: 200)")
     parser.add_argument("--glossary", type=Path, default=None,
-                        help="glossary YAML file or folder (default: glossary/ when it exists)")
+                        help="glossary YAML file or folder (default: ./glossary/ when it exists, "
+                             "else the Belt and Road glossary shipped with zhen)")
     parser.add_argument("--constraints", default="hard", choices=["hard", "soft", "off"],
                         help="how strictly glossary renderings are enforced (default: hard)")
     parser.add_argument("--encoding", default=None, help="input encoding, e.g. gb18030 (default: UTF-8, BOM-aware)")
@@ -53,7 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.glossary.load import load_glossary
+    from pipeline.glossary.load import find_glossary, glossary_label, load_glossary
     from pipeline.jobs import TranslateJob
     from pipeline.engines.base import DecodingOptions, EngineSettings
     from pipeline.run import RunSettings
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             from pipeline.errors import InputError
 
             raise InputError(f"--{option.replace('_', '-')} must be at least 1.")
-    glossary_path = args.glossary if args.glossary is not None else (Path("glossary") if Path("glossary").is_dir() else None)
+    glossary_path = find_glossary(args.glossary)
     glossary = load_glossary(glossary_path)
     decoding = DecodingOptions(beams=args.beams, batch_size=args.batch_size,
                                max_batch_tokens=args.max_batch_tokens, constraints=args.constraints)
@@ -87,11 +88,14 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     for path in args.inputs:
         result = job.translate_file(path)
+        for backup in result.backups:
+            print(f"{path}: kept a copy of the reviewed file as {backup}", file=sys.stderr)
         if not args.quiet:
             counts = result.document.metadata["counts"]
             terms = counts["terms"]
             print(f"{path}: {counts['paragraphs']} paragraphs, {counts['segments']} segments, "
                   f"terms {terms['applied']} applied / {terms['repaired']} repaired / {terms['missing']} missing, "
                   f"{sum(counts['flags'].values())} QA flags, {time.perf_counter() - started:.1f} s → "
-                  + ", ".join(str(output) for output in result.outputs))
+                  + ", ".join(str(output) for output in result.outputs)
+                  + f"; {glossary_label(glossary_path, glossary)}")
     return 0

@@ -154,10 +154,28 @@ def load_engine(name: str, settings: EngineSettings) -> TranslationEngine:
         raise ModelError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_MODULES)}.")
     try:
         module = importlib.import_module(ENGINE_MODULES[name])
-    except ImportError as error:
-        raise ModelError(f"the {name} engine is not installed ({error.name} is missing); "
-                         f"install it with: pip install 'zhen[fast]', or use --engine transformers.") from None
-    return module.create_engine(settings)
+        return module.create_engine(settings)  # the engine imports its library here, on first use
+    except ModuleNotFoundError as error:
+        package = (error.name or "").split(".")[0]
+        if package not in ENGINE_PACKAGES:
+            raise
+        raise ModelError(missing_engine_message(name, package)) from None
+
+
+# The libraries each engine needs, and how to install one that is missing.
+ENGINE_PACKAGES = {
+    "ctranslate2": "pip install 'ctranslate2>=4.5,<5' (in a source checkout: pip install -e '.[fast]')",
+    "torch": "pip install torch (the CPU build: pip install torch --index-url https://download.pytorch.org/whl/cpu)",
+    "transformers": "pip install 'transformers>=5,<6'",
+    "sentencepiece": "pip install 'sentencepiece>=0.2,<0.3'",
+}
+
+
+def missing_engine_message(engine: str, package: str) -> str:
+    """One line: which library the engine lacks, how to install it, and the other way out."""
+    other = "transformers" if engine == "ctranslate2" else "ctranslate2"
+    return (f"the {engine} engine needs {package}, which is not installed; install it with: "
+            f"{ENGINE_PACKAGES[package]}, or use --engine {other}.")
 
 
 def batches_by_length(lengths: Sequence[int], batch_size: int, max_batch_tokens: int | None) -> list[list[int]]:

@@ -42,7 +42,7 @@ def not_found_message(model: str, reason: str = "") -> str:
         f"the model {model!r} is not a local directory and is not in the Hugging Face cache "
         f"({_hub_cache()}), and it could not be downloaded{cause}. Either pass a local copy with "
         f"--model DIR, or download it on a connected machine (for example "
-        f"`huggingface-cli download {model}`, or from_pretrained once) and copy the cache folder or "
+        f"`hf download {model}`, or from_pretrained once) and copy the cache folder or "
         f"the model folder here."
     )
 

@@ -2,7 +2,8 @@
 
 Both are CommonMark, and render the same on GitHub and in common Markdown viewers:
 
-- the title and headings stay headings (the source heading, then the English one, in ``NAME.md``);
+- the title and headings stay headings; in ``NAME.md`` the heading is the source's and its English
+  sits under it as a quoted line, so the outline has one entry per heading (not two of a level);
 - a source paragraph is a plain paragraph and its translation a quoted block beneath it; under a
   list item the quote is nested in the item, so the list stays one list;
 - captions and photo credits are set in italics;
@@ -120,7 +121,8 @@ def _join(blocks: list[tuple[str, str]], tight: frozenset[str]) -> str:
 
 
 def bilingual_markdown(document: Document) -> str:
-    """Each source block followed by its translation (a heading under a heading, else a quote)."""
+    """Each source block followed by its translation as a quote (under a heading too, so each
+    source heading is one heading)."""
     blocks: list[tuple[str, str]] = []
     for paragraph in document.paragraphs:
         source = render_paragraph(paragraph, paragraph.source)
@@ -130,7 +132,8 @@ def bilingual_markdown(document: Document) -> str:
         if not target:
             blocks.append((_group(paragraph), source))
         elif paragraph.kind in {"title", "heading"}:
-            blocks.append((_group(paragraph), source + "\n\n" + target))
+            body = render_paragraph(Paragraph(paragraph.id, "body", ""), paragraph.target)
+            blocks.append((_group(paragraph), source + "\n\n" + quote_block(body)))
         elif paragraph.kind == "list_item":
             indent = " " * (len(list_marker(paragraph)) + 1)  # inside the item, so the list holds together
             body = render_paragraph(Paragraph(paragraph.id, "body", ""), paragraph.target)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from pipeline.atomic import atomic_path
 from pipeline.document import Document, Flag, Paragraph, Segment
 from pipeline.export.cells import count_unsafe, display_width, safe_cell_text, set_text, text_hash
-from pipeline.export.workbook_sheets import write_glossary_sheet, write_summary_sheet
+from pipeline.export.workbook_sheets import fit_row_heights, set_print_layout, write_glossary_sheet, write_summary_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,16 @@ TRANSLATION_SHEET = "Translation"
 GLOSSARY_SHEET = "Glossary"
 SUMMARY_SHEET = "Summary"
 DATA_SHEET = "_zhen"
+# The source, the translation and the cell a reviewer types in sit side by side; what supports
+# the decision (terms, QA) follows, then where the segment comes from.
 COLUMNS = (
-    "ID", "Paragraph", "Type", "Source (zh)", "Machine translation (en)", "Terms", "QA",
-    "Reviewed translation (en)", "Status", "Comment", "Confidence",
+    "ID", "Source (zh)", "Machine translation (en)", "Reviewed translation (en)", "Status", "Comment",
+    "Terms", "QA", "Type", "Paragraph", "Confidence",
 )
+# In an aligned document the English is a person's translation, not the machine's; this header
+# stands in for "Machine translation (en)" there, and a reader accepts either.
+ALIGNED_TRANSLATION = "Translation (en)"
+FROZEN_AFTER = "Source (zh)"  # panes are frozen after this column and the header row
 EDITABLE_COLUMNS = ("Reviewed translation (en)", "Status", "Comment")
 STATUSES = ("To review", "Edited", "Approved", "Rejected")
 INITIAL_STATUS = STATUSES[0]
@@ -44,17 +51,23 @@ CELL_CHUNK = 30_000  # a cell holds at most 32,767 characters; longer records sp
 
 # (minimum, maximum) width in characters; the content decides in between.
 _WIDTHS = {
-    "ID": (8, 14), "Paragraph": (9, 12), "Type": (9, 32), "Source (zh)": (24, 60),
-    "Machine translation (en)": (24, 60), "Terms": (12, 40), "QA": (10, 44),
-    "Reviewed translation (en)": (30, 60), "Status": (12, 12), "Comment": (20, 40), "Confidence": (11, 11),
+    "ID": (8, 12), "Paragraph": (10, 10), "Type": (9, 24), "Source (zh)": (24, 50),
+    "Machine translation (en)": (24, 50), "Terms": (12, 32), "QA": (10, 36),
+    "Reviewed translation (en)": (30, 50), "Status": (12, 12), "Comment": (20, 30), "Confidence": (12, 12),
 }
 _HEADER_NOTES = {
     "Reviewed translation (en)": "Type the corrected English here. Leave it empty to keep the machine translation.",
     "Status": "To review, Edited, Approved or Rejected (pick from the list).",
     "Comment": "A note for the team; it is kept in the translation memory (TMX).",
-    "Confidence": f"The model's mean log-probability per word piece: 0 is certain; "
-                  f"below {LOW_CONFIDENCE} deserves a careful look.",
+    "Confidence": "How sure the model was of its translation, 0 to 100: the average probability it gave "
+                  "each word piece it wrote (the geometric mean). Below 37 (highlighted) deserves a careful "
+                  "look; empty when a reviewer's text or a person's translation stands there. The JSON keeps "
+                  "the raw score (mean log-probability per word piece).",
     "Terms": "Glossary terms in the source, their required English and whether the translation has it.",
+    "Type": "The kind of block (title, heading, body, list item, caption) and, when the page layout had "
+            "cut a paragraph, the input lines it was rejoined from.",
+    ALIGNED_TRANSLATION: "The English translation being checked, as it came; put corrections in "
+                         "Reviewed translation.",
 }
 
 _READ_ONLY_HEADER = "44546A"
@@ -76,10 +89,35 @@ def column_letter(name: str) -> str:
 
 # --- what a row shows -----------------------------------------------------------------------------
 
+def confidence_percent(score: float) -> int:
+    """A mean log-probability per word piece as 0–100: the geometric mean of the pieces' probabilities."""
+    return round(100 * math.exp(min(0.0, score)))
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    words = [str(number) for number in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def type_text(paragraph: Paragraph) -> str:
-    if paragraph.joined_from:
-        return f"{paragraph.kind} (joined from blocks {', '.join(str(n) for n in paragraph.joined_from)})"
-    return paragraph.kind
+    """The block kind in a translator's words, with the input lines a rejoined paragraph came from."""
+    kind = paragraph.kind.replace("_", " ")
+    if paragraph.joined_lines:
+        return f"{kind}, rejoined from lines {_listed(paragraph.joined_lines)}"
+    if paragraph.joined_from:  # a record without line numbers: block numbers count from 1 for people
+        return f"{kind}, rejoined from blocks {_listed([block + 1 for block in paragraph.joined_from])}"
+    return kind
+
+
+def translation_header(document: Document) -> str:
+    """``Machine translation (en)``, or ``Translation (en)`` when the English is a person's (align)."""
+    return ALIGNED_TRANSLATION if "alignment" in document.metadata else "Machine translation (en)"
+
+
+def headers(document: Document) -> list[str]:
+    """The Translation sheet's header row for ``document``."""
+    label = translation_header(document)
+    return [label if name == "Machine translation (en)" else name for name in COLUMNS]
 
 
 def terms_text(segment: Segment) -> str:
@@ -99,9 +137,10 @@ def segment_rows(document: Document) -> list[tuple[Paragraph, Segment]]:
 
 
 def row_values(paragraph: Paragraph, segment: Segment, first_of_paragraph: bool) -> list[str]:
+    """The text cells of a row, in ``COLUMNS`` order up to (not including) Confidence."""
     flags = list(segment.flags) + (list(paragraph.flags) if first_of_paragraph else [])
-    return [segment.id, paragraph.id, type_text(paragraph), segment.source, segment.target,
-            terms_text(segment), flags_text(flags), "", INITIAL_STATUS, ""]
+    return [segment.id, segment.source, segment.target, "", INITIAL_STATUS, "",
+            terms_text(segment), flags_text(flags), type_text(paragraph), paragraph.id]
 
 
 # --- the Translation sheet ------------------------------------------------------------------------
@@ -129,7 +168,7 @@ def _row_styles(workbook: Any) -> dict[tuple[str, bool, bool], str]:
             name = f"zhen {kind}{' shaded' if shaded else ''}{' first' if first else ''}"
             style = NamedStyle(name=name, alignment=Alignment(wrap_text=kind != "score", vertical="top"),
                                protection=Protection(locked=kind != "editable"),
-                               number_format={"editable": "@", "score": "0.00"}.get(kind, "General"))
+                               number_format={"editable": "@", "score": "0"}.get(kind, "General"))
             if color:
                 style.fill = _fill(color)
             if first:
@@ -145,7 +184,7 @@ def _write_translation(sheet: Any, document: Document) -> int:
 
     sheet.title = TRANSLATION_SHEET
     editable = {COLUMNS.index(name) + 1 for name in EDITABLE_COLUMNS}
-    for column, name in enumerate(COLUMNS, start=1):
+    for column, name in enumerate(headers(document), start=1):
         cell = sheet.cell(row=1, column=column, value=name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _fill(_EDITABLE_HEADER if column in editable else _READ_ONLY_HEADER)
@@ -174,8 +213,8 @@ def _write_translation(sheet: Any, document: Document) -> int:
             confidence = sheet.cell(row=row, column=len(COLUMNS))
             confidence.style = styles[("score", shaded, first)]
             if segment.score is not None:
-                confidence.value = round(segment.score, 3)
-    widths["Reviewed translation (en)"] = widths["Machine translation (en)"]
+                confidence.value = confidence_percent(segment.score)
+    widths["Reviewed translation (en)"] = max(widths["Reviewed translation (en)"], widths["Machine translation (en)"])
     _fit_columns(sheet, widths)
     _fit_rows(sheet, row)
     _decorate_translation(sheet, row)
@@ -189,16 +228,8 @@ def _fit_columns(sheet: Any, widths: dict[str, int]) -> None:
 
 
 def _fit_rows(sheet: Any, last_row: int) -> None:
-    """Estimate row heights for wrapped text (Excel does not measure rows it did not write itself)."""
-    widths = [sheet.column_dimensions[column_letter(name)].width for name in COLUMNS]
-    for row in range(2, last_row + 1):
-        lines = 1
-        for column, width in enumerate(widths, start=1):
-            value = sheet.cell(row=row, column=column).value
-            if isinstance(value, str) and value:
-                lines = max(lines, sum(-(-display_width(line) // max(1, int(width) - 1)) or 1
-                                       for line in value.split("\n")))
-        sheet.row_dimensions[row].height = min(409, 15 * lines)
+    fit_row_heights(sheet, [sheet.column_dimensions[column_letter(name)].width for name in COLUMNS],
+                    first_row=2, last_row=last_row)
 
 
 def _decorate_translation(sheet: Any, last_row: int) -> None:
@@ -206,7 +237,8 @@ def _decorate_translation(sheet: Any, last_row: int) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     last_column = column_letter(COLUMNS[-1])
-    sheet.freeze_panes = "B2"  # header row and ID column stay in view
+    # header row, ID and source stay in view while the reviewer scrolls to the right
+    sheet.freeze_panes = f"{column_letter(COLUMNS[COLUMNS.index(FROZEN_AFTER) + 1])}2"
     sheet.auto_filter.ref = f"A1:{last_column}{max(last_row, 1)}"
     sheet.row_dimensions[1].height = 30
     status = column_letter("Status")
@@ -221,13 +253,15 @@ def _decorate_translation(sheet: Any, last_row: int) -> None:
         qa, terms = column_letter("QA"), column_letter("Terms")
         # Segments with a QA flag or a missing term: the read-only cells turn salmon.
         sheet.conditional_formatting.add(
-            f"A2:{qa}{last_row}",
+            f"A2:{column_letter('Machine translation (en)')}{last_row} {terms}2:{column_letter('Paragraph')}{last_row}",
             FormulaRule(formula=[f'OR(LEN(${qa}2)>0,ISNUMBER(SEARCH("(missing)",${terms}2)))'],
                         fill=_fill(_ATTENTION)))
         confidence = column_letter("Confidence")
         sheet.conditional_formatting.add(
             f"{confidence}2:{confidence}{last_row}",
-            CellIsRule(operator="lessThan", formula=[str(LOW_CONFIDENCE)], fill=_fill(_LOW_CONFIDENCE_FILL)))
+            CellIsRule(operator="lessThan", formula=[str(confidence_percent(LOW_CONFIDENCE))],
+                       fill=_fill(_LOW_CONFIDENCE_FILL)))
+    set_print_layout(sheet)
     _protect(sheet)
 
 

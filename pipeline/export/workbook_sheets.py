@@ -44,10 +44,53 @@ def _append(sheet: Any, values: Sequence[Any]) -> None:
 def _fit(sheet: Any, limits: Sequence[tuple[int, int]]) -> None:
     from openpyxl.utils import get_column_letter
 
+    widths = []
     for column, (low, high) in enumerate(limits, start=1):
         width = max((display_width(str(cell.value)) for cell in next(sheet.iter_cols(
             min_col=column, max_col=column)) if cell.value is not None), default=0)
-        sheet.column_dimensions[get_column_letter(column)].width = min(high, max(low, width + 2))
+        widths.append(min(high, max(low, width + 2)))
+        sheet.column_dimensions[get_column_letter(column)].width = widths[-1]
+    fit_row_heights(sheet, widths, first_row=2, last_row=sheet.max_row)
+    set_print_layout(sheet)
+
+
+LINE_HEIGHT = 15  # points per line of the default 11-point font
+MAX_ROW_HEIGHT = 409  # the most a spreadsheet row can be
+
+
+def fit_row_heights(sheet: Any, widths: Sequence[float], first_row: int, last_row: int) -> None:
+    """Set each row's height from its wrapped text, so no text runs over the next row.
+
+    Spreadsheet programs measure only rows they wrote themselves; a file written here would
+    otherwise show every row one line high, with wrapped text hidden or drawn over its neighbour.
+    """
+    for row in range(first_row, last_row + 1):
+        lines = 1
+        for column, width in enumerate(widths, start=1):
+            value = sheet.cell(row=row, column=column).value
+            if isinstance(value, str) and value:
+                lines = max(lines, wrapped_lines(value, width))
+        sheet.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide, wrapped."""
+    room = max(1, int(width) - 1)
+    return sum(max(1, -(-display_width(line) // room)) for line in text.split("\n"))
+
+
+def set_print_layout(sheet: Any) -> None:
+    """Print on landscape pages as wide as the sheet (scaled to fit), header row on every page,
+    with gridlines: a printed review reads like the screen."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.3, footer=0.3)
 
 
 def glossary_rows(document: Document, glossary: Any = None) -> list[list[Any]]:
@@ -102,6 +145,7 @@ def summary_rows(document: Document, replaced: int = 0) -> list[tuple[str, Any]]
              for key, value in (metadata.get("settings") or {}).items()]
     rows += [
         ("Glossary", glossary.get("name", "")),
+        ("Glossary file or folder", glossary.get("path", "")),
         ("Glossary version", glossary.get("version", "")),
         ("Glossary SHA-256", glossary.get("sha256", "")),
         ("Glossary entries", glossary.get("entries", "")),

@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.atomic import staged_file
 from pipeline.errors import GlossaryError, OutputError
 from pipeline.glossary.model import GlossaryEntry
 from pipeline.glossary.match import normalise
@@ -273,9 +273,9 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = staged_file(path, suffix=".tmp")  # with the mode of the file it replaces
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            with open(temporary, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
                 out.flush()
                 os.fsync(out.fileno())

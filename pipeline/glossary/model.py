@@ -79,6 +79,7 @@ class Glossary:
         self.warnings = list(warnings or [])
         self.digest = digest
         self.files = files
+        self.path = ""  # where it was loaded from, when it came from files
         self._automata: dict[bool, Any] = {}
         self._index: dict[str, GlossaryEntry] | None = None
 

@@ -92,6 +92,7 @@ def _add_aside(asides: list[tuple[int | None, Paragraph]], paragraph: Paragraph,
         if (caption.kind == "caption" and last_block == paragraph.block - 1 and previous_anchor == anchor
                 and not paragraph.markup and not caption.markup):
             caption.joined_from = [*(caption.joined_from or [caption.block]), paragraph.block]
+            caption.joined_lines = [*(caption.joined_lines or [caption.lines[0]]), paragraph.lines[0]]
             caption.source = join_wrapped_lines([caption.source, paragraph.source])
             caption.lines = (caption.lines[0], paragraph.lines[1])
             return
@@ -284,6 +285,7 @@ def _merge(flow: Sequence[Paragraph], order: Sequence[int], joins: dict[int, _Jo
             paragraph.source = join_wrapped_lines([part.source for part in parts])
             paragraph.lines = (parts[0].lines[0], parts[-1].lines[1])
             paragraph.joined_from = [part.block for part in parts]
+            paragraph.joined_lines = [part.lines[0] for part in parts]
             for index in group[:-1]:
                 join = joins[index]
                 if join.certain:

@@ -21,7 +21,7 @@ from pipeline.export.markdown import bilingual_markdown, english_markdown
 from pipeline.export.tmx import TmxUnit, tmx_document
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.docx import read_docx
-from pipeline.outputs import prepare_output_folder, review_output_paths, write_texts_together
+from pipeline.outputs import APPLIED_MARK, file_sha256, prepare_output_folder, review_output_paths, write_texts_together
 from pipeline.postprocess import join_english
 from pipeline.qa import run_checks
 from pipeline.review.workbook import read_reviewed_workbook
@@ -50,6 +50,7 @@ class ReviewResult:
     rows: dict[str, Any]  # segment id → ReviewedRow
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    workbook_sha256: str = ""  # of the workbook applied: lets a new run see the review was applied
 
     @property
     def errors(self) -> list[Finding]:
@@ -134,16 +135,35 @@ def findings_of(document: Document, rows: dict[str, Any]) -> list[Finding]:
 
 # --- outputs --------------------------------------------------------------------------------------
 
-def tmx_units(document: Document, rows: dict[str, Any], approved_only: bool = False) -> list[Any]:
+REVIEWED_STATUSES = ("Approved", "Edited")
+
+
+def tmx_reviewed(row: Any) -> bool:
+    """Whether a person vouched for the row's English: Approved, Edited, or a reviewed text typed in."""
+    return row.status != "Rejected" and (row.status in REVIEWED_STATUSES or bool(row.reviewed))
+
+
+def tmx_units(document: Document, rows: dict[str, Any], approved_only: bool = False,
+              include_unreviewed: bool = False) -> list[Any]:
+    """The translation units of the final English: what people reviewed, never a Rejected row.
+
+    A translation memory is reused without looking back, so by default it holds only reviewed
+    English; ``include_unreviewed`` adds the machine output still To review, marked
+    ``x-reviewed: no``; ``approved_only`` keeps the rows whose status is Approved or Edited.
+    """
     units = []
     for paragraph in document.paragraphs:
         for segment in paragraph.segments:
             row = rows[segment.id]
-            if approved_only and row.status != "Approved":
+            reviewed = tmx_reviewed(row)
+            if row.status == "Rejected" or (approved_only and row.status not in REVIEWED_STATUSES):
+                continue
+            if not reviewed and not include_unreviewed:
                 continue
             units.append(TmxUnit(
                 id=segment.id, source=segment.source, target=segment.target,
                 properties=(("x-status", row.status), ("x-origin", "reviewed" if row.reviewed else "machine"),
+                            ("x-reviewed", "yes" if reviewed else "no"),
                             ("x-paragraph", paragraph.id), ("x-kind", paragraph.kind)),
                 notes=(row.comment,) if row.comment else (),
             ))
@@ -154,7 +174,10 @@ def review_report(result: ReviewResult) -> str:
     """The report written beside the outputs: what the reviewers did and what the checks found."""
     counts = result.status_counts()
     edited = sum(1 for row in result.rows.values() if row.reviewed)
-    lines = [f"Review of {result.name}", "",
+    lines = [f"Review of {result.name}"]
+    if result.workbook_sha256:
+        lines.append(f"{APPLIED_MARK}{result.workbook_sha256}")
+    lines += ["",
              f"Segments: {len(result.rows)} ({edited} with a reviewed translation)"]
     lines += [f"  {status}: {counts.get(status, 0)}" for status in ("To review", "Edited", "Approved", "Rejected")]
     rejected = result.rejected_unrevised
@@ -170,7 +193,7 @@ def review_report(result: ReviewResult) -> str:
 
 
 def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
-                 approved_only: bool = False) -> ReviewResult:
+                 approved_only: bool = False, include_unreviewed: bool = False) -> ReviewResult:
     """Check a reviewed workbook (or XLIFF file), rebuild the final document and write its outputs."""
     path = Path(path)
     reader = read_reviewed_xliff if path.suffix.lower() in XLIFF_SUFFIXES else read_reviewed_workbook
@@ -178,12 +201,13 @@ def apply_review(path: Path, out: Path | None = None, glossary: Any = None,
     name = path.stem
     document = rebuild_document(reviewed)
     recheck(document, glossary)
-    result = ReviewResult(name, document, reviewed.rows, findings_of(document, reviewed.rows))
+    result = ReviewResult(name, document, reviewed.rows, findings_of(document, reviewed.rows),
+                          workbook_sha256=file_sha256(path))
     metadata = document.metadata
     texts = {
         "en.md": english_markdown(document),
         "md": bilingual_markdown(document),
-        "tmx": tmx_document(tmx_units(document, reviewed.rows, approved_only), metadata.get("date"),
+        "tmx": tmx_document(tmx_units(document, reviewed.rows, approved_only, include_unreviewed), metadata.get("date"),
                             Path(str(metadata.get("source_file") or name)).name),
         "report": review_report(result),
     }

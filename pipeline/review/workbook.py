@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ReviewError
-from pipeline.export.workbook import COLUMNS, DATA_FORMAT, DATA_SHEET, DATA_VERSION, INITIAL_STATUS, STATUSES, TRANSLATION_SHEET, column_letter, records_digest
+from pipeline.export.workbook import ALIGNED_TRANSLATION, DATA_FORMAT, DATA_SHEET, DATA_VERSION, INITIAL_STATUS, STATUSES, TRANSLATION_SHEET, column_letter, records_digest
 from pipeline.export.cells import text_hash
 
 MAX_WORKBOOK_BYTES = 64 * 1024 * 1024
@@ -26,6 +26,11 @@ MAX_MEMBERS = 5_000
 MAX_ROWS = 200_000
 MAX_PROBLEMS_SHOWN = 50
 _PROLOGUE_BYTES = 4096
+# The columns a review is read from, found by their header wherever they stand, so a workbook
+# written with another column order (an older zhen, or columns a reviewer moved) still applies.
+READ_COLUMNS = ("ID", "Paragraph", "Source (zh)", "Machine translation (en)", "Reviewed translation (en)",
+                "Status", "Comment")
+_HEADER_ALIASES = {ALIGNED_TRANSLATION: "Machine translation (en)"}  # align's name for the English
 
 
 @dataclass
@@ -40,6 +45,8 @@ class ReviewedRow:
     reviewed: str
     status: str
     comment: str
+    # where each read column stands in this workbook: name → (column letter, header as written)
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -126,8 +133,9 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _where(row: int, name: str) -> str:
-    return f"sheet {TRANSLATION_SHEET}, row {row}, column {column_letter(name)} ({name})"
+def _where(row: int, name: str, columns: dict[str, tuple[str, str]] | None = None) -> str:
+    letter, header = (columns or {}).get(name) or (column_letter(name), name)
+    return f"sheet {TRANSLATION_SHEET}, row {row}, column {letter} ({header})"
 
 
 def read_data_sheet(workbook: Any, path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]],
@@ -175,23 +183,38 @@ def read_data_sheet(workbook: Any, path: Path) -> tuple[dict[str, Any], list[tup
     return document, paragraphs, segments
 
 
-def _header_problems(header: tuple[Any, ...]) -> list[str]:
-    problems = []
-    for column, name in enumerate(COLUMNS, start=1):
-        found = cell_text(header[column - 1]) if column <= len(header) else ""
-        if found.strip() != name:
-            from openpyxl.utils import get_column_letter
+def header_columns(header: tuple[Any, ...], problems: list[str]) -> dict[str, int]:
+    """Where each column of ``READ_COLUMNS`` stands (0-based), found by its header text.
 
-            problems.append(f"sheet {TRANSLATION_SHEET}, row 1, column {get_column_letter(column)}: expected the "
-                            f"header {name!r}, found {found!r} (columns must not be moved, renamed or deleted)")
-    return problems
+    A missing or repeated header is added to ``problems``.
+    """
+    from openpyxl.utils import get_column_letter
+
+    found: dict[str, int] = {}
+    for index, value in enumerate(header):
+        text = cell_text(value).strip()
+        name = _HEADER_ALIASES.get(text, text)
+        if name not in READ_COLUMNS:
+            continue
+        if name in found:
+            problems.append(f"sheet {TRANSLATION_SHEET}, row 1: the column {text!r} appears twice (columns "
+                            f"{get_column_letter(found[name] + 1)} and {get_column_letter(index + 1)}); delete the copy")
+            continue
+        found[name] = index
+    for name in READ_COLUMNS:
+        if name not in found:
+            problems.append(f"sheet {TRANSLATION_SHEET}, row 1: no column headed {name!r} (columns may be "
+                            f"moved, but not renamed or deleted)")
+    return found
 
 
-def _read_row(number: int, cells: tuple[Any, ...], problems: list[str]) -> ReviewedRow | None:
+def _read_row(number: int, cells: tuple[Any, ...], positions: dict[str, int],
+              columns: dict[str, tuple[str, str]], problems: list[str]) -> ReviewedRow | None:
     values: dict[str, str] = {}
-    for name, cell in zip(COLUMNS, cells):
+    for name, index in positions.items():
+        cell = cells[index] if index < len(cells) else None
         if getattr(cell, "data_type", None) == "f":
-            problems.append(f"{_where(number, name)}: holds a formula ({cell.value}); formulas are not "
+            problems.append(f"{_where(number, name, columns)}: holds a formula ({cell.value}); formulas are not "  # type: ignore[union-attr]
                             f"evaluated, type the text itself")
             values[name] = ""
         else:
@@ -205,27 +228,33 @@ def _read_row(number: int, cells: tuple[Any, ...], problems: list[str]) -> Revie
     elif status.casefold() in canonical:
         status = canonical[status.casefold()]
     else:
-        problems.append(f"{_where(number, 'Status')}: {status!r} is not a status; use one of {', '.join(STATUSES)}")
+        problems.append(f"{_where(number, 'Status', columns)}: {status!r} is not a status; use one of {', '.join(STATUSES)}")
     return ReviewedRow(number, values.get("ID", "").strip(), values.get("Paragraph", "").strip(),
                        values.get("Source (zh)", ""), values.get("Machine translation (en)", ""),
                        values.get("Reviewed translation (en)", "").strip(), status,
-                       values.get("Comment", "").strip())
+                       values.get("Comment", "").strip(), columns)
 
 
 def read_translation_rows(workbook: Any, path: Path, problems: list[str]) -> list[ReviewedRow]:
     """The reviewer's rows, as text; header and cell problems are added to ``problems``."""
     if TRANSLATION_SHEET not in workbook.sheetnames:
         raise _fail(path, [f"the sheet {TRANSLATION_SHEET} is missing (found: {', '.join(workbook.sheetnames)})"])
+    from openpyxl.utils import get_column_letter
+
     rows = []
-    for number, cells in enumerate(workbook[TRANSLATION_SHEET].iter_rows(max_col=len(COLUMNS)), start=1):
+    sheet = workbook[TRANSLATION_SHEET]
+    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    positions = header_columns(tuple(header), problems)
+    if problems:
+        raise _fail(path, problems)
+    columns = {name: (get_column_letter(index + 1), cell_text(header[index]).strip())
+               for name, index in positions.items()}
+    for number, cells in enumerate(sheet.iter_rows(max_col=max(positions.values()) + 1), start=1):
         if number > MAX_ROWS + 1:
             raise _fail(path, [f"sheet {TRANSLATION_SHEET} has more than {MAX_ROWS:,} rows"])
         if number == 1:
-            problems += _header_problems(tuple(cell.value for cell in cells))
-            if problems:
-                raise _fail(path, problems)
             continue
-        row = _read_row(number, tuple(cells), problems)
+        row = _read_row(number, tuple(cells), positions, columns, problems)
         if row is not None:
             rows.append(row)
     return rows
@@ -236,26 +265,27 @@ def match_rows(rows: list[ReviewedRow], segments: dict[str, dict[str, Any]], pro
     matched: dict[str, ReviewedRow] = {}
     for row in rows:
         if not row.id:
-            problems.append(f"{_where(row.row, 'ID')}: the ID is empty (rows must not be added or their ID cleared)")
+            problems.append(f"{_where(row.row, 'ID', row.columns)}: the ID is empty (rows must not be added or their ID cleared)")
             continue
         record = segments.get(row.id)
         if record is None:
-            problems.append(f"{_where(row.row, 'ID')}: unknown segment ID {row.id!r} (not in this run)")
+            problems.append(f"{_where(row.row, 'ID', row.columns)}: unknown segment ID {row.id!r} (not in this run)")
             continue
         if row.id in matched:
-            problems.append(f"{_where(row.row, 'ID')}: segment {row.id} appears twice (also row "
+            problems.append(f"{_where(row.row, 'ID', row.columns)}: segment {row.id} appears twice (also row "
                             f"{matched[row.id].row}); delete the copy")
             continue
         matched[row.id] = row
         if row.paragraph != record["paragraph"]:
-            problems.append(f"{_where(row.row, 'Paragraph')}: was {record['paragraph']!r}, now {row.paragraph!r}")
+            problems.append(f"{_where(row.row, 'Paragraph', row.columns)}: was {record['paragraph']!r}, now {row.paragraph!r}")
         if text_hash(row.source) != record["source_sha256"]:
-            problems.append(f"{_where(row.row, 'Source (zh)')}: the source text of {row.id} was changed; "
+            problems.append(f"{_where(row.row, 'Source (zh)', row.columns)}: the source text of {row.id} was changed; "
                             f"restore it (the source is not editable)")
         if text_hash(row.machine) != record["target_sha256"]:
-            problems.append(f"{_where(row.row, 'Machine translation (en)')}: the machine translation of {row.id} "
+            problems.append(f"{_where(row.row, 'Machine translation (en)', row.columns)}: the machine translation of {row.id} "
                             f"was changed; restore it and put your wording in column "
-                            f"{column_letter('Reviewed translation (en)')} (Reviewed translation)")
+                            f"{row.columns.get('Reviewed translation (en)', (column_letter('Reviewed translation (en)'),))[0]} "
+                            f"(Reviewed translation)")
     for segment_id, record in segments.items():
         if segment_id not in matched and not any(row.id == segment_id for row in rows):
             problems.append(f"sheet {TRANSLATION_SHEET}: the row of segment {segment_id} (originally row "
