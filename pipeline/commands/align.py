@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
         command="zhen " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("zhen") else "",
     )
     document, outputs = align_files(args.source, args.target, args.out, glossary, settings,
-        on_backup=lambda backup: print(f"kept a copy of the reviewed workbook as {backup}", file=sys.stderr))
+        on_backup=lambda backup: print(f"kept a copy of the reviewed "
+                                       f"{'XLIFF file' if backup.suffix == '.xlf' else 'workbook'} as {backup}",
+                                       file=sys.stderr))
     if not args.quiet:
         counts = document.metadata["counts"]
         links = document.metadata["alignment"]

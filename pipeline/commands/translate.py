@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.inputs:
         result = job.translate_file(path)
         for backup in result.backups:
-            print(f"{path}: kept a copy of the reviewed file as {backup}", file=sys.stderr)
+            kind = "XLIFF file" if backup.suffix == ".xlf" else "workbook"
+            print(f"{path}: kept a copy of the reviewed {kind} as {backup}", file=sys.stderr)
         if not args.quiet:
             counts = result.document.metadata["counts"]
             terms = counts["terms"]
