@@ -166,6 +166,15 @@ def read_data_sheet(workbook: Any, path: Path) -> tuple[dict[str, Any], list[tup
     if records_digest(rows) != header[2]:
         raise _fail(path, [f"{damaged}: its checksum does not match (it was edited). Review in the "
                            f"original workbook, or translate again."])
+    return parse_records(rows, path, damaged)
+
+
+RunRecords = tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], dict[str, dict[str, Any]]]
+
+
+def parse_records(rows: list[tuple[str, str, str]], path: Path, damaged: str) -> RunRecords:
+    """The run's records (``(kind, key, JSON)`` rows, checksum already verified): the document,
+    the paragraphs in order and the segments by id, as the workbook and the XLIFF file carry them."""
     document: dict[str, Any] = {}
     paragraphs: list[tuple[str, dict[str, Any]]] = []
     segments: dict[str, dict[str, Any]] = {}

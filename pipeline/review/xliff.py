@@ -15,7 +15,6 @@ The result has the shape of a reviewed workbook (``ReviewedWorkbook`` of ``Revie
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from lxml import etree
 from pipeline.errors import ReviewError
 from pipeline.export.workbook import DATA_FORMAT, DATA_VERSION, records_digest
 from pipeline.export.xliff import DATA_ELEMENT, INITIAL_STATE, RECORD_ELEMENT, ZHEN_NOTES, xlf, zhen
-from pipeline.review.workbook import MAX_PROBLEMS_SHOWN, MAX_ROWS, ReviewedRow, ReviewedWorkbook
+from pipeline.review.workbook import MAX_PROBLEMS_SHOWN, MAX_ROWS, ReviewedRow, ReviewedWorkbook, parse_records
 
 MAX_XLIFF_BYTES = 64 * 1024 * 1024
 _PROLOGUE_BYTES = 64 * 1024  # a DTD comes before the root element, near the start
@@ -91,21 +90,7 @@ def _header_records(root: Any, path: Path) -> tuple[dict[str, Any], list[tuple[s
     if records_digest(rows) != data.get("digest"):
         raise _fail(path, [f"{damaged}: its checksum does not match (it was edited). Review in the original "
                            f"file, or translate again."])
-    document: dict[str, Any] = {}
-    paragraphs: list[tuple[str, dict[str, Any]]] = []
-    segments: dict[str, dict[str, Any]] = {}
-    try:
-        for record, key, text in rows:
-            payload = json.loads(text)
-            if record == "document":
-                document = {"name": key, **payload}
-            elif record == "paragraph":
-                paragraphs.append((key, payload))
-            elif record == "segment":
-                segments[key] = payload
-    except json.JSONDecodeError as error:
-        raise _fail(path, [f"{damaged}: {error}."]) from None
-    return document, paragraphs, segments
+    return parse_records(rows, path, damaged)
 
 
 def element_text(element: Any) -> str:
