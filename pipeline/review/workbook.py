@@ -61,12 +61,17 @@ class ReviewedWorkbook:
     rows: dict[str, ReviewedRow] = field(default_factory=dict)
 
 
-def _fail(path: Path, problems: list[str]) -> ReviewError:
+def refusal(path: Path, problems: list[str], what: str = "workbook") -> ReviewError:
+    """One error listing every problem (the first ``MAX_PROBLEMS_SHOWN``) of a reviewed file."""
     shown = problems[:MAX_PROBLEMS_SHOWN]
     if len(problems) > len(shown):
         shown.append(f"… and {len(problems) - len(shown)} more")
-    return ReviewError(f"{path}: the reviewed workbook cannot be applied; nothing was written.\n"
+    return ReviewError(f"{path}: the reviewed {what} cannot be applied; nothing was written.\n"
                        + "\n".join(f"  {problem}" for problem in shown))
+
+
+def _fail(path: Path, problems: list[str]) -> ReviewError:
+    return refusal(path, problems)
 
 
 def check_container(path: Path) -> None:

@@ -23,7 +23,7 @@ from lxml import etree
 from pipeline.errors import ReviewError
 from pipeline.export.workbook import DATA_FORMAT, DATA_VERSION, records_digest
 from pipeline.export.xliff import DATA_ELEMENT, INITIAL_STATE, RECORD_ELEMENT, ZHEN_NOTES, xlf, zhen
-from pipeline.review.workbook import MAX_PROBLEMS_SHOWN, MAX_ROWS, ReviewedRow, ReviewedWorkbook, parse_records
+from pipeline.review.workbook import MAX_ROWS, ReviewedRow, ReviewedWorkbook, parse_records, refusal
 
 MAX_XLIFF_BYTES = 64 * 1024 * 1024
 _PROLOGUE_BYTES = 64 * 1024  # a DTD comes before the root element, near the start
@@ -35,11 +35,7 @@ EDITED_STATES = frozenset({"translated"})
 
 
 def _fail(path: Path, problems: list[str]) -> ReviewError:
-    shown = problems[:MAX_PROBLEMS_SHOWN]
-    if len(problems) > len(shown):
-        shown.append(f"… and {len(problems) - len(shown)} more")
-    return ReviewError(f"{path}: the reviewed XLIFF file cannot be applied; nothing was written.\n"
-                       + "\n".join(f"  {problem}" for problem in shown))
+    return refusal(path, problems, "XLIFF file")
 
 
 def parse_xliff(path: Path) -> Any:
