@@ -229,6 +229,8 @@ def run_metadata(document: Document, context: RunContext) -> dict[str, Any]:
         "model_identity": context.engine.identity,
         "engine": context.engine.name,
         "device": getattr(context.engine, "device", settings.engine_settings.device),
+        "compute_type": getattr(context.engine, "compute_type", None),
+        "workers": getattr(context.engine, "workers", 1),
         "settings": {"beams": decoding.beams, "batch_size": decoding.batch_size,
                      "max_batch_tokens": decoding.max_batch_tokens, "constraints": decoding.constraints,
                      "max_segment_tokens": settings.max_segment_tokens, "repair_layout": settings.repair_layout},

@@ -7,6 +7,7 @@ failed or interrupted run leaves the previous outputs as they were.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +41,14 @@ def prepare_output_folder(out: Path) -> None:
 
 
 class TranslateJob:
-    """Holds the engine (loaded once, on first need) and translates file after file."""
+    """Holds the engine (loaded once, on first need) and translates file after file; ``notify``
+    receives the lines worth telling the user while the engine loads (a conversion, a fallback)."""
 
     def __init__(self, settings: RunSettings, glossary: Glossary, out: Path,
-                 force: bool = False, show_progress: bool = False, engine: TranslationEngine | None = None) -> None:
+                 force: bool = False, show_progress: bool = False, engine: TranslationEngine | None = None,
+                 notify: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        self.notify = notify
         self.glossary = glossary
         self.out = Path(out)
         self.force = force
@@ -55,7 +59,7 @@ class TranslateJob:
     @property
     def engine(self) -> TranslationEngine:
         if self._engine is None:
-            self._engine = load_engine(self.settings.engine, self.settings.engine_settings)
+            self._engine = load_engine(self.settings.engine, self.settings.engine_settings, self.notify)
         return self._engine
 
     def _translation_memory(self):  # noqa: ANN202

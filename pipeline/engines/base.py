@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 ConstraintMode = Literal["hard", "soft", "off"]
 ProgressCallback = Callable[[int], None]
@@ -41,6 +41,9 @@ class TranslationRequest:
     source: str
     required: tuple[RequiredRendering, ...] = ()
     avoid: tuple[str, ...] = ()
+    # The renderings of ``required`` once per occurrence of their terms, in source order (the
+    # CTranslate2 engine places them in this order); empty: the order of ``required``.
+    order: tuple[str, ...] = ()
 
 
 @dataclass
@@ -147,18 +150,38 @@ def resolve_engine_name(name: str) -> str:
     return "transformers"
 
 
-def load_engine(name: str, settings: EngineSettings) -> TranslationEngine:
+def load_engine(name: str, settings: EngineSettings, notify: Callable[[str], None] | None = None) -> TranslationEngine:
+    """The engine called ``name``; ``notify`` receives the lines worth telling the user on the way.
+
+    ``auto`` converts the model for CTranslate2 at once (a file check once it is cached), so that a
+    model CTranslate2 cannot convert falls back to transformers, saying so, before anything is
+    translated; named explicitly, ``ctranslate2`` converts on first use and such a model is an error.
+    """
+    from pipeline.errors import ConversionError
+
+    if name == "auto" and resolve_engine_name(name) == "ctranslate2":
+        try:
+            engine = _engine_module("ctranslate2").create_engine(settings, notify)
+            engine.prepare()
+            return engine
+        except ConversionError as error:
+            if notify is not None:
+                notify(f"{error.reason}; translating with the transformers engine instead.")
+            name = "transformers"
+    name = resolve_engine_name(name)
+    return _engine_module(name).create_engine(settings, notify)
+
+
+def _engine_module(name: str) -> Any:
     from pipeline.errors import ModelError
 
-    name = resolve_engine_name(name)
     if name not in ENGINE_MODULES:
         raise ModelError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_MODULES)}.")
     try:
-        module = importlib.import_module(ENGINE_MODULES[name])
+        return importlib.import_module(ENGINE_MODULES[name])
     except ImportError as error:
         raise ModelError(f"the {name} engine is not installed ({error.name} is missing); "
-                         f"install it with: pip install 'zhen[fast]', or use --engine transformers.") from None
-    return module.create_engine(settings)
+                         f"install zhen's dependencies again (pip install -e .), or choose another --engine.") from None
 
 
 def batches_by_length(lengths: Sequence[int], batch_size: int, max_batch_tokens: int | None) -> list[list[int]]:

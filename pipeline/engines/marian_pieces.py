@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ModelError
+from pipeline.errors import ConversionError
 
 
 class MarianPieces:
@@ -29,8 +29,8 @@ class MarianPieces:
         config_path = directory / "tokenizer_config.json"
         config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
         if config.get("separate_vocabs"):
-            raise ModelError(f"{directory} uses separate source and target vocabularies, which the ctranslate2 "
-                             f"engine does not handle; use --engine transformers.")
+            raise ConversionError(f"{directory} uses separate source and target vocabularies, which the ctranslate2 "
+                                  f"engine does not handle")
         self.vocab: dict[str, int] = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         self.eos = _token_text(config.get("eos_token"), "</s>")
         self.unk = _token_text(config.get("unk_token"), "<unk>")
