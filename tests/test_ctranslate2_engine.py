@@ -82,6 +82,23 @@ def test_source_pieces_match_marian_tokenizer(text: str, tiny_model: Path) -> No
     tokenizer = MarianTokenizer.from_pretrained(tiny_model)
     pieces = marian_pieces.MarianPieces(tiny_model)
     assert pieces.source_pieces(text) == tokenizer.convert_ids_to_tokens(tokenizer(text).input_ids)
+    spans = pieces.source_spans(text)
+    assert len(spans) == len(pieces.source_pieces(text)) and spans == sorted(spans)
+    assert all(0 <= start <= end <= len(text) for start, end in spans)
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("八项行动奠定共建“一带一路”新十年良好开局", "一带一路"),
+    ("八项行动奠定共建“一带一路”新十年良好开局", "八项行动"),
+    ("鲁班工坊在15个国家落地扎根。", "国家"),
+])
+def test_source_range_covers_the_term(text: str, term: str, tiny_model: Path) -> None:
+    pieces = marian_pieces.MarianPieces(tiny_model)
+    start = text.index(term)
+    first, last = pieces.source_range(text, start, start + len(term))
+    source = [piece.replace("▁", "") for piece in pieces.source_pieces(text)]
+    assert term in "".join(source[first:last])  # all of it, in as few pieces as hold it
+    assert term not in "".join(source[first + 1:last]) and term not in "".join(source[first:last - 1])
 
 
 def test_detokenize_matches_batch_decode(tiny_model: Path) -> None:
@@ -219,12 +236,11 @@ class Recorder:
             return run(sources, **options)
 
         monkeypatch.setattr(engine, "_run", recording)
-        self.beams = engine.decoding.beams
 
     def redecodes(self) -> list[tuple[list[list[str]], dict]]:
         """The searches continuing a prefix (not the first search, not the short forced decodings)."""
         return [(sources, options) for sources, options in self.calls
-                if options.get("target_prefix") and options["beam_size"] == self.beams]
+                if options.get("target_prefix") and options.get("return_scores")]
 
 
 def test_words_after_a_rendering_are_decoded_knowing_it_is_there(engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -245,7 +261,7 @@ def test_words_after_a_rendering_are_decoded_knowing_it_is_there(engine, monkeyp
     assert prefix[:before] == old[:before]  # the words before it are the unconstrained search's
     # The English after the rendering is what CTranslate2 decodes from that prefix, called directly
     # (the engine only adds a space where the next piece would run into the rendering).
-    [direct] = engine.translator.translate_batch(sources, target_prefix=[prefix], beam_size=4,
+    [direct] = engine.translator.translate_batch(sources, target_prefix=[prefix], beam_size=options["beam_size"],
                                                  max_decoding_length=options["max_decoding_length"], use_vmap=True)
     tail = direct.hypotheses[0][len(prefix):]
     assert result.text.split(rendering, 1)[1].strip() == engine.pieces.detokenize(tail)
@@ -261,7 +277,7 @@ def test_several_renderings_placed_in_source_order_each_on_the_last(tiny_model: 
     renderings = ("physical connectivity", "institutional connectivity", "people-to-people connectivity")
     order = ("people-to-people connectivity", "physical connectivity", "institutional connectivity")
     requests = [TranslationRequest("心联通，硬联通，软联通。", tuple(RequiredRendering(r) for r in renderings),
-                                   order=order),
+                                   terms=tuple((rendering, 4 * i, 4 * i + 3) for i, rendering in enumerate(order))),
                 TranslationRequest("非洲大地有鲁班工坊", (RequiredRendering("Luban Workshop"),)),
                 TranslationRequest("硬联通，硬联通。", (RequiredRendering("physical connectivity", 2),))]
     recorder = Recorder(engine, monkeypatch)
@@ -275,6 +291,8 @@ def test_several_renderings_placed_in_source_order_each_on_the_last(tiny_model: 
     # and each later prefix continues the previous re-decode.
     rounds = recorder.redecodes()
     assert [len(sources) for sources, _ in rounds] == [3, 2, 1]
+    # Where a request says where its terms are, no forced decoding is needed to find them.
+    assert len(recorder.calls) == 1 + len(rounds) + 1  # the first search, the rounds, Luban's forced one
     first = [options["target_prefix"][0] for _, options in rounds]
     assert first[1][:len(first[0])] == first[0] and first[2][:len(first[1])] == first[1]
 

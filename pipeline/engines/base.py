@@ -41,9 +41,10 @@ class TranslationRequest:
     source: str
     required: tuple[RequiredRendering, ...] = ()
     avoid: tuple[str, ...] = ()
-    # The renderings of ``required`` once per occurrence of their terms, in source order (the
-    # CTranslate2 engine places them in this order); empty: the order of ``required``.
-    order: tuple[str, ...] = ()
+    # Each occurrence of a term as (its rendering, start, end) in ``source``, in source order: the
+    # CTranslate2 engine places renderings in this order, where the English attends to these
+    # characters. Derived from the source and the glossary, so not part of a memory key.
+    terms: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass

@@ -46,6 +46,11 @@ from pipeline.errors import ModelError
 # Each worker keeps its own beam-search state (the model's weights are shared); beyond this many,
 # the cores left over go to the workers as intra-op threads instead.
 MAX_CPU_WORKERS = 8
+# The glossary's re-decodes search greedily. CTranslate2 steps through a target prefix one token at
+# a time, as dear as a step of the search itself, so each re-decode costs about a whole sentence:
+# with beam 4 the glossary tripled the decoding time of benchmarks/bench_translate.py's worst case
+# (every rendering missing), greedily it about doubles it. The first search keeps ``--beams``.
+REDECODE_BEAMS = 1
 
 
 class CTranslate2Engine:
@@ -131,12 +136,12 @@ class CTranslate2Engine:
         self._decode(rows, attention=hard and any(row.required for row in rows))
         if self.decoding.constraints != "off":
             enforce(rows, self.decoding.constraints, self.pieces.detokenize,
-                    lambda again, prefixes, caps: self._decode(again, prefixes, caps, attention=hard), self._run,
+                    lambda again, prefixes, caps: self._decode(again, prefixes, caps, hard, REDECODE_BEAMS), self._run,
                     self.decoding.length_slack, word_starts="▁" in self.pieces.vocab)
         return [TranslationResult(self.pieces.detokenize(row.tokens), row.score) for row in rows]
 
     def _row(self, request: TranslationRequest, source: list[str]) -> Row:
-        """A segment's pieces and demands, its renderings once per occurrence in source order."""
+        """A segment's pieces and demands, its renderings once per term occurrence in source order."""
         budget = self.decoding.length_budget(len(source))
         if self.decoding.constraints == "off":
             return Row(source, budget)
@@ -146,14 +151,24 @@ class CTranslate2Engine:
                                            if (pieces := self.pieces.target_pieces(form))))
             if variants:  # a rendering the vocabulary cannot spell is left to show as missing
                 required[item.rendering] = Rendering(item.rendering, item.count, variants)
-        order = tuple(required[text] for text in request.order if text in required) or tuple(
-            rendering for rendering in required.values() for _ in range(rendering.count))
+        sites = tuple((required[text], self._source_weights(request.source, start, end, len(source)))
+                      for text, start, end in request.terms if text in required) or tuple(
+            (rendering, None) for rendering in required.values() for _ in range(rendering.count))
         avoid = tuple(dict.fromkeys(tuple(pieces) for phrase in request.avoid for form in rendering_variants(phrase)
                                     if (pieces := self.pieces.target_pieces(form))))
-        return Row(source, budget, tuple(required.values()), order, avoid)
+        return Row(source, budget, tuple(required.values()), sites, avoid)
+
+    def _source_weights(self, text: str, start: int, end: int, size: int) -> Any:
+        """Equal weights on the source pieces of characters ``start:end`` of ``text``."""
+        import numpy
+
+        first, last = self.pieces.source_range(text, start, end)
+        weights = numpy.zeros(size, numpy.float32)
+        weights[min(first, size - 1):min(last, size)] = 1.0
+        return weights / weights.sum()
 
     def _decode(self, rows: Sequence[Row], prefixes: Sequence[list[str]] | None = None,
-                caps: Sequence[int] | None = None, attention: bool = False) -> None:
+                caps: Sequence[int] | None = None, attention: bool = False, beams: int | None = None) -> None:
         """Beam-search ``rows``, continuing ``prefixes`` up to ``caps`` tokens when given, else from
         scratch up to their budgets: one call for them all, but rows that suppress their renderings to
         avoid (``suppress_sequences`` applies to a whole call) decode apart, by set."""
@@ -164,7 +179,7 @@ class CTranslate2Engine:
             prefix = [prefixes[i] or None for i in members] if prefixes is not None else None
             limits = [caps[i] if caps is not None else rows[i].budget for i in members]
             output = self._run(
-                [rows[i].source for i in members], target_prefix=prefix, beam_size=self.decoding.beams,
+                [rows[i].source for i in members], target_prefix=prefix, beam_size=beams or self.decoding.beams,
                 max_decoding_length=max(max(limits), 1), return_scores=True, return_attention=attention,
                 suppress_sequences=[list(sequence) for sequence in suppressed] or None)
             for position, (i, result) in enumerate(zip(members, output)):

@@ -9,10 +9,12 @@ each segment that still falls short is decoded again, all such segments of a bat
   are the ``target_prefix``);
 * a required rendering that is missing (``hard`` only): the segment is decoded again with
   ``target_prefix`` = the hypothesis up to where the term belongs + the rendering's pieces, so every
-  word after the rendering is chosen by the model knowing it is there. Where the term belongs is
-  read from the attention: a short forced decoding of the rendering shows which source pieces it
-  translates, the hypothesis's attention shows which of its words translate those pieces, and the
-  rendering goes in place of that run of whole words.
+  word after the rendering is chosen by the model knowing it is there (by a greedy search, for the
+  cost: ``ctranslate2_engine.REDECODE_BEAMS``). Where the term belongs is
+  read from the attention: the hypothesis's attention shows which of its words translate the term's
+  source pieces (known from where the glossary matched it; for a request that does not say, a
+  short forced decoding of the rendering shows which source pieces it translates), and the rendering
+  goes in place of that run of whole words.
 
 Renderings are placed one per round, in the order their terms occur in the source; each is placed
 after the previous one, so a later rendering's prefix builds on the earlier re-decode, and a
@@ -63,14 +65,16 @@ class Row:
     source: list[str]
     budget: int  # the most target tokens the first, unconstrained search may write
     required: tuple[Rendering, ...] = ()
-    order: tuple[Rendering, ...] = ()  # ``required`` once per occurrence of its term, in source order
+    # ``required`` once per occurrence of its term, in source order, each with the weights of the
+    # source pieces it translates (None: read them from a forced decoding when needed)
+    sites: tuple[tuple[Rendering, Any], ...] = ()
     avoid: tuple[tuple[str, ...], ...] = ()
     tokens: list[str] = field(default_factory=list)
     score: float | None = None
     attention: Any = None  # target position × source piece weights of ``tokens``, when known
     placed: list[tuple[int, int, Rendering]] = field(default_factory=list)  # renderings in the prefix [start, end)
     suppress: bool = False  # decode with the avoid sequences suppressed
-    term_weights: dict[str, Any] = field(default_factory=dict)  # rendering → weights of the source pieces
+    term_weights: dict[str, Any] = field(default_factory=dict)  # rendering → source weights, when not in sites
 
     @property
     def limit(self) -> int:
@@ -95,8 +99,8 @@ class Row:
                                                       for begin, end, _ in self.placed)]
         return min(starts) if starts else None
 
-    def next_missing(self, text: str) -> Rendering | None:
-        """The first occurrence, in source order, of a rendering the English is short of.
+    def next_missing(self, text: str) -> tuple[Rendering, Any] | None:
+        """The first site, in source order, of a rendering the English is short of.
 
         A placed rendering counts even where the next piece ran into it (``separate_placed`` parts
         them at the end); one the model wrote of its own accord counts wherever it is.
@@ -105,10 +109,10 @@ class Row:
                                        sum(1 for *_, done in self.placed if done == rendering))
                    for rendering in self.required}
         seen: Counter[str] = Counter()
-        for rendering in self.order:
+        for rendering, weights in self.sites:
             seen[rendering.text] += 1
             if seen[rendering.text] > present[rendering.text]:
-                return rendering
+                return rendering, weights
         return None
 
     def continue_from(self, prefix: list[str]) -> None:
@@ -128,7 +132,7 @@ def enforce(rows: list[Row], constraints: str, detokenize: Callable[[Sequence[st
     rounds = max((len(row.avoid) + sum(r.count for r in row.required) for row in pending), default=-2) + 2
     for _ in range(rounds):
         redo: list[tuple[Row, list[str], int]] = []
-        placing: list[tuple[Row, Rendering]] = []
+        placing: list[tuple[Row, Rendering, Any]] = []
         for row in pending:
             offence = row.first_offence()
             if offence is not None:
@@ -136,10 +140,11 @@ def enforce(rows: list[Row], constraints: str, detokenize: Callable[[Sequence[st
                 prefix = row.tokens[:offence]
                 row.continue_from(prefix)
                 redo.append((row, prefix, min(row.limit, len(row.tokens) + slack)))
-            elif constraints == "hard" and (rendering := row.next_missing(detokenize(row.tokens))) is not None:
-                placing.append((row, rendering))
-        _read_term_weights(placing, run)
-        redo += [_placement(row, rendering, slack) for row, rendering in placing]
+            elif constraints == "hard" and (site := row.next_missing(detokenize(row.tokens))) is not None:
+                placing.append((row, *site))
+        _read_term_weights([(row, rendering) for row, rendering, weights in placing if weights is None], run)
+        redo += [_placement(row, rendering, row.term_weights[rendering.text] if weights is None else weights, slack)
+                 for row, rendering, weights in placing]
         if not redo:
             break
         decode([row for row, _, _ in redo], [prefix for _, prefix, _ in redo], [cap for *_, cap in redo])
@@ -149,8 +154,8 @@ def enforce(rows: list[Row], constraints: str, detokenize: Callable[[Sequence[st
 
 
 def _read_term_weights(placing: list[tuple[Row, Rendering]], run: Run) -> None:
-    """Where each rendering's own pieces look in the source, read once per segment and rendering
-    from one short forced decoding for the whole round."""
+    """Where each rendering's own pieces look in the source, for sites that do not say, read once per
+    segment and rendering from one short forced decoding for the whole round."""
     needed = list({(id(row), rendering.text): (row, rendering) for row, rendering in placing
                    if rendering.text not in row.term_weights}.values())
     if not needed:
@@ -164,15 +169,16 @@ def _read_term_weights(placing: list[tuple[Row, Rendering]], run: Run) -> None:
         row.term_weights[rendering.text] = numpy.asarray(result.attention[0], numpy.float32).mean(axis=0)
 
 
-def _placement(row: Row, rendering: Rendering, slack: int) -> tuple[Row, list[str], int]:
-    """The prefix that puts ``rendering`` where the attention aligns its term, and the re-decode's cap."""
+def _placement(row: Row, rendering: Rendering, source_weights: Any, slack: int) -> tuple[Row, list[str], int]:
+    """The prefix that puts ``rendering`` where the attention aligns its term (``source_weights``
+    over the source pieces), and the re-decode's cap."""
     import numpy
 
     alignment = numpy.asarray(row.attention, dtype=numpy.float32).reshape(len(row.tokens), -1)
     taken = [(0, row.locked)] + [  # renderings already written stay whole
         (start, start + len(variant)) for written in row.required for variant in written.variants
         for start in row.occurrences(variant) if start >= row.locked]
-    start, end = aligned_run(row.tokens, alignment @ row.term_weights[rendering.text], taken,
+    start, end = aligned_run(row.tokens, alignment @ source_weights, taken,
                              2 * rendering.shortest + 2)
     variant = rendering.variants[1 if start == 0 and len(rendering.variants) > 1 else 0]  # sentence-initial capital
     prefix = row.tokens[:start] + list(variant)

@@ -98,7 +98,7 @@ def converted_model(location: ModelLocation, quantization: str, notify: Notify |
         raise
     except Exception as error:  # the converter raises many kinds; all mean this model cannot be used here
         reason = f"CTranslate2 cannot convert the model in {location.directory} ({type(error).__name__}: {error})"
-        if not isinstance(error, OSError):  # a full disk is no verdict on the model
+        if not isinstance(error, (OSError, ImportError)):  # a full disk or a broken install is no verdict on the model
             with contextlib.suppress(OSError):
                 refused.write_text(reason, encoding="utf-8")
         raise ConversionError(reason) from None
