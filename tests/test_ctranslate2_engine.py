@@ -224,6 +224,26 @@ def test_a_rendering_goes_where_the_attention_aligns_its_term() -> None:
     assert aligned_run(tokens, weight, [(0, 9)], cap=8) == (9, 9)  # nothing free: the rendering goes last
 
 
+def test_a_segment_left_empty_starts_with_its_rendering() -> None:
+    import numpy
+
+    from pipeline.engines.ctranslate2_glossary import Rendering, Row, enforce
+
+    rendering = Rendering("Belt and Road", 1, (("▁Belt", "▁and", "▁Road"),))
+    row = Row(source=["▁", "一带一路", "</s>"], budget=10, required=(rendering,),
+              sites=((rendering, numpy.array([0.0, 1.0, 0.0])),))
+    asked: list[tuple[list[str], int]] = []
+
+    def decode(rows, prefixes, caps) -> None:  # noqa: ANN001 - what the engine's search would do
+        for again, prefix, cap in zip(rows, prefixes, caps):
+            asked.append((list(prefix), cap))
+            again.tokens, again.attention = list(prefix) + ["."], [[0.0, 1.0, 0.0]] * (len(prefix) + 1)
+
+    enforce([row], "hard", lambda pieces: "".join(pieces).replace("▁", " ").strip(), decode, None, slack=2)
+    assert asked == [(["▁Belt", "▁and", "▁Road"], 5)]  # the rendering, then at most the slack more
+    assert row.tokens == ["▁Belt", "▁and", "▁Road", "."]
+
+
 class Recorder:
     """Wraps the engine's own ``translate_batch`` calls (they still run) to see what was asked."""
 
@@ -387,6 +407,11 @@ def test_default_engine_meets_every_term_and_says_so(sample_file: Path, tiny_mod
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
     assert (data["metadata"]["engine"], data["metadata"]["compute_type"], data["metadata"]["workers"]) == (
         "ctranslate2", "int8", 2)
+    from openpyxl import load_workbook
+
+    summary = dict(row[:2] for row in load_workbook(next(out.glob("*.xlsx")))["Summary"].iter_rows(
+        min_row=2, values_only=True))
+    assert (summary["Engine"], summary["Compute type"], summary["Workers"]) == ("ctranslate2", "int8", 2)
     pairs = terms(data)
     assert len(pairs) >= 8 and data["metadata"]["counts"]["terms"]["missing"] == 0
     assert all(term["status"] in {"applied", "repaired"} for _, term in pairs)

@@ -174,12 +174,13 @@ def _placement(row: Row, rendering: Rendering, source_weights: Any, slack: int) 
     over the source pieces), and the re-decode's cap."""
     import numpy
 
-    alignment = numpy.asarray(row.attention, dtype=numpy.float32).reshape(len(row.tokens), -1)
+    weight = numpy.zeros(len(row.tokens), numpy.float32)  # no attention to go by: the first free word
+    if row.tokens and row.attention is not None:
+        weight = numpy.asarray(row.attention, dtype=numpy.float32).reshape(len(row.tokens), -1) @ source_weights
     taken = [(0, row.locked)] + [  # renderings already written stay whole
         (start, start + len(variant)) for written in row.required for variant in written.variants
         for start in row.occurrences(variant) if start >= row.locked]
-    start, end = aligned_run(row.tokens, alignment @ source_weights, taken,
-                             2 * rendering.shortest + 2)
+    start, end = aligned_run(row.tokens, weight, taken, 2 * rendering.shortest + 2)
     variant = rendering.variants[1 if start == 0 and len(rendering.variants) > 1 else 0]  # sentence-initial capital
     prefix = row.tokens[:start] + list(variant)
     row.placed.append((start, len(prefix), rendering))
