@@ -31,6 +31,14 @@ class ModelError(PipelineError):
     """The translation model cannot be found or loaded."""
 
 
+class ConversionError(ModelError):
+    """CTranslate2 cannot convert or tokenise the model; the transformers engine may still run it."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; use --engine transformers.")
+
+
 class ReviewError(PipelineError):
     """A reviewed workbook does not match the run it came from, or cannot be read."""
 

@@ -38,8 +38,10 @@ class TranslateJob:
 
     def __init__(self, settings: RunSettings, glossary: Glossary, out: Path,
                  force: bool = False, show_progress: bool = False, engine: TranslationEngine | None = None,
+                 notify: Callable[[str], None] | None = None,
                  xliff: bool = False) -> None:
         self.settings = settings
+        self.notify = notify  # hears what is worth telling the user while the engine loads (a conversion, a fallback)
         self.glossary = glossary
         self.out = Path(out)
         self.force = force
@@ -51,7 +53,7 @@ class TranslateJob:
     @property
     def engine(self) -> TranslationEngine:
         if self._engine is None:
-            self._engine = load_engine(self.settings.engine, self.settings.engine_settings)
+            self._engine = load_engine(self.settings.engine, self.settings.engine_settings, self.notify)
         return self._engine
 
     def _translation_memory(self) -> Any:

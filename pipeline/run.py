@@ -192,6 +192,8 @@ def _translation_fields(context: RunContext) -> dict[str, Any]:
     return {"model": settings.engine_settings.model, "model_identity": context.engine.identity,
             "engine": context.engine.name,
             "device": getattr(context.engine, "device", settings.engine_settings.device),
+            "compute_type": getattr(context.engine, "compute_type", None),
+            "workers": getattr(context.engine, "workers", 1),
             "settings": {"beams": decoding.beams, "batch_size": decoding.batch_size,
                          "max_batch_tokens": decoding.max_batch_tokens, "constraints": decoding.constraints,
                          "max_segment_tokens": settings.max_segment_tokens,

@@ -44,6 +44,7 @@ def part_requests(segment: Segment) -> list[TranslationRequest]:
             source=part,
             required=tuple(RequiredRendering(en, count) for en, count in counts.items()),
             avoid=avoid,
+            terms=tuple((hit.en, hit.start - offset, hit.end - offset) for hit in sorted(hits, key=lambda h: h.start)),
         ))
         offset += len(part)
     return requests

@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("ctranslate2")
 
-from conftest import REPO, SAMPLE_ZH, SEED_ARTICLE  # noqa: E402
+from conftest import REPO, SAMPLE_ZH, SEED_ARTICLE, non_space  # noqa: E402
 from pipeline.cli import main  # noqa: E402
 from pipeline.engines import ctranslate2_model, marian_pieces  # noqa: E402
 from pipeline.engines.base import (  # noqa: E402
@@ -82,6 +82,23 @@ def test_source_pieces_match_marian_tokenizer(text: str, tiny_model: Path) -> No
     tokenizer = MarianTokenizer.from_pretrained(tiny_model)
     pieces = marian_pieces.MarianPieces(tiny_model)
     assert pieces.source_pieces(text) == tokenizer.convert_ids_to_tokens(tokenizer(text).input_ids)
+    spans = pieces.source_spans(text)
+    assert len(spans) == len(pieces.source_pieces(text)) and spans == sorted(spans)
+    assert all(0 <= start <= end <= len(text) for start, end in spans)
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("八项行动奠定共建“一带一路”新十年良好开局", "一带一路"),
+    ("八项行动奠定共建“一带一路”新十年良好开局", "八项行动"),
+    ("鲁班工坊在15个国家落地扎根。", "国家"),
+])
+def test_source_range_covers_the_term(text: str, term: str, tiny_model: Path) -> None:
+    pieces = marian_pieces.MarianPieces(tiny_model)
+    start = text.index(term)
+    first, last = pieces.source_range(text, start, start + len(term))
+    source = [piece.replace("▁", "") for piece in pieces.source_pieces(text)]
+    assert term in "".join(source[first:last])  # all of it, in as few pieces as hold it
+    assert term not in "".join(source[first + 1:last]) and term not in "".join(source[first:last - 1])
 
 
 def test_detokenize_matches_batch_decode(tiny_model: Path) -> None:
@@ -97,10 +114,6 @@ def test_detokenize_matches_batch_decode(tiny_model: Path) -> None:
 
 
 # --- the engine ------------------------------------------------------------------------------------
-
-def test_auto_picks_ctranslate2_when_installed() -> None:
-    assert resolve_engine_name("auto") == "ctranslate2"
-
 
 def test_count_tokens_matches_transformers(engine, tiny_model: Path) -> None:
     reference = load_engine("transformers", settings(tiny_model))
@@ -200,21 +213,108 @@ def test_avoided_rendering_is_suppressed(engine) -> None:
         assert count_rendering(result.text, word) == 0, (mode, word, result.text)
 
 
-def test_missing_rendering_replaces_the_aligned_words() -> None:
-    from pipeline.engines.ctranslate2_engine import CTranslate2Engine, _Rendering, _Row
+def test_a_rendering_goes_where_the_attention_aligns_its_term() -> None:
+    from pipeline.engines.ctranslate2_glossary import aligned_run
 
-    rendering = _Rendering("Belt and Road", 1, (("▁Belt", "▁and", "▁Road"), ("▁Belt", "▁and", "▁Road")))
-    row = _Row(source=[], budget=20, required=(rendering,),
-               tokens=["▁We", "▁build", "▁One", "▁Bel", "t", "▁One", "▁Road", "▁projects", "."])
+    tokens = ["▁We", "▁build", "▁One", "▁Bel", "t", "▁One", "▁Road", "▁projects", "."]
     weight = [0.0, 0.1, 0.9, 0.8, 0.7, 0.9, 1.0, 0.2, 0.0]  # alignment of each piece to the term's source
-    start, end = CTranslate2Engine._aligned_run(row.tokens, weight, [], cap=8)
-    assert (start, end) == (2, 7)
-    CTranslate2Engine._apply(row, [(start, end, rendering, rendering.variants[0])])
-    assert row.tokens == ["▁We", "▁build", "▁Belt", "▁and", "▁Road", "▁projects", "."]
-    assert row.spliced == [(2, 5, rendering)]
-    # A second rendering never overwrites the first.
-    start, end = CTranslate2Engine._aligned_run(row.tokens, [0, 0, 1, 1, 1, 0.6, 0], [(2, 5)], cap=4)
-    assert (start, end) == (5, 6)
+    assert aligned_run(tokens, weight, [], cap=8) == (2, 7)  # "One Belt One Road": the prefix ends before it
+    # Nothing before an earlier rendering (locked) nor inside a written one is replaced.
+    assert aligned_run(tokens, weight, [(0, 3), (5, 7)], cap=8) == (3, 5)
+    assert aligned_run(tokens, weight, [(0, 9)], cap=8) == (9, 9)  # nothing free: the rendering goes last
+
+
+def test_a_segment_left_empty_starts_with_its_rendering() -> None:
+    import numpy
+
+    from pipeline.engines.ctranslate2_glossary import Rendering, Row, enforce
+
+    rendering = Rendering("Belt and Road", 1, (("▁Belt", "▁and", "▁Road"),))
+    row = Row(source=["▁", "一带一路", "</s>"], budget=10, required=(rendering,),
+              sites=((rendering, numpy.array([0.0, 1.0, 0.0])),))
+    asked: list[tuple[list[str], int]] = []
+
+    def decode(rows, prefixes, caps) -> None:  # noqa: ANN001 - what the engine's search would do
+        for again, prefix, cap in zip(rows, prefixes, caps):
+            asked.append((list(prefix), cap))
+            again.tokens, again.attention = list(prefix) + ["."], [[0.0, 1.0, 0.0]] * (len(prefix) + 1)
+
+    enforce([row], "hard", lambda pieces: "".join(pieces).replace("▁", " ").strip(), decode, None, slack=2)
+    assert asked == [(["▁Belt", "▁and", "▁Road"], 5)]  # the rendering, then at most the slack more
+    assert row.tokens == ["▁Belt", "▁and", "▁Road", "."]
+
+
+class Recorder:
+    """Wraps the engine's own ``translate_batch`` calls (they still run) to see what was asked."""
+
+    def __init__(self, engine, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[tuple[list[list[str]], dict]] = []
+        run = engine._run
+
+        def recording(sources: list[list[str]], **options: object) -> list:
+            self.calls.append((sources, options))
+            return run(sources, **options)
+
+        monkeypatch.setattr(engine, "_run", recording)
+
+    def redecodes(self) -> list[tuple[list[list[str]], dict]]:
+        """The searches continuing a prefix (not the first search, not the short forced decodings)."""
+        return [(sources, options) for sources, options in self.calls
+                if options.get("target_prefix") and options.get("return_scores")]
+
+
+def test_words_after_a_rendering_are_decoded_knowing_it_is_there(engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, rendering = "非洲大地有鲁班工坊", "Luban Workshop"
+    pieces = engine.pieces.source_pieces(source)
+    budget = engine.decoding.length_budget(len(pieces))
+    [unconstrained] = engine.translator.translate_batch([pieces], beam_size=4, max_decoding_length=budget,
+                                                       use_vmap=True)
+    old = unconstrained.hypotheses[0]
+    assert count_rendering(engine.pieces.detokenize(old), rendering) == 0  # missing without the glossary
+    recorder = Recorder(engine, monkeypatch)
+    [result] = engine.translate([TranslationRequest(source, (RequiredRendering(rendering),))])
+    [(sources, options)] = recorder.redecodes()
+    [prefix] = options["target_prefix"]
+    spelled = tuple(engine.pieces.target_pieces(rendering))
+    before = len(prefix) - len(spelled)
+    assert tuple(prefix[before:]) == spelled
+    assert prefix[:before] == old[:before]  # the words before it are the unconstrained search's
+    # The English after the rendering is what CTranslate2 decodes from that prefix, called directly
+    # (the engine only adds a space where the next piece would run into the rendering).
+    [direct] = engine.translator.translate_batch(sources, target_prefix=[prefix], beam_size=options["beam_size"],
+                                                 max_decoding_length=options["max_decoding_length"], use_vmap=True)
+    tail = direct.hypotheses[0][len(prefix):]
+    assert result.text.split(rendering, 1)[1].strip() == engine.pieces.detokenize(tail)
+    assert non_space(result.text) == non_space(engine.pieces.detokenize(direct.hypotheses[0]))
+    assert tail and all(tail != old[start:] for start in range(len(old) + 1))  # not a piece of the old tail
+    assert count_rendering(result.text, rendering) == 1
+
+
+def test_several_renderings_placed_in_source_order_each_on_the_last(tiny_model: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = load_engine("ctranslate2", EngineSettings(model=str(tiny_model), device="cpu", threads=1,
+                                                       decoding=DecodingOptions(batch_size=8)))
+    renderings = ("physical connectivity", "institutional connectivity", "people-to-people connectivity")
+    order = ("people-to-people connectivity", "physical connectivity", "institutional connectivity")
+    requests = [TranslationRequest("心联通，硬联通，软联通。", tuple(RequiredRendering(r) for r in renderings),
+                                   terms=tuple((rendering, 4 * i, 4 * i + 3) for i, rendering in enumerate(order))),
+                TranslationRequest("非洲大地有鲁班工坊", (RequiredRendering("Luban Workshop"),)),
+                TranslationRequest("硬联通，硬联通。", (RequiredRendering("physical connectivity", 2),))]
+    recorder = Recorder(engine, monkeypatch)
+    results = engine.translate(requests)
+    text = results[0].text.lower()
+    assert [text.find(rendering) for rendering in order] == sorted(text.find(rendering) for rendering in order)
+    assert all(count_rendering(text, rendering) == 1 for rendering in renderings)
+    assert count_rendering(results[1].text, "Luban Workshop") == 1
+    assert count_rendering(results[2].text, "physical connectivity") == 2
+    # One call per round for every segment still short of a rendering, one rendering each per round,
+    # and each later prefix continues the previous re-decode.
+    rounds = recorder.redecodes()
+    assert [len(sources) for sources, _ in rounds] == [3, 2, 1]
+    # Where a request says where its terms are, no forced decoding is needed to find them.
+    assert len(recorder.calls) == 1 + len(rounds) + 1  # the first search, the rounds, Luban's forced one
+    first = [options["target_prefix"][0] for _, options in rounds]
+    assert first[1][:len(first[0])] == first[0] and first[2][:len(first[1])] == first[1]
 
 
 def test_soft_and_off_insert_nothing(tiny_model: Path) -> None:
@@ -282,6 +382,82 @@ def test_seed_article_terms_all_enforced(tiny_model: Path, tmp_path: Path) -> No
     avoided = {phrase for entry in load_glossary(REPO / "glossary").entries for phrase in entry.avoid}
     english = " ".join(paragraph["target"] for paragraph in data["paragraphs"])
     assert all(count_rendering(english, phrase) == 0 for phrase in avoided)
+
+
+# --- the default engine -----------------------------------------------------------------------------
+
+def test_auto_picks_ctranslate2_when_installed() -> None:
+    assert resolve_engine_name("auto") == "ctranslate2"
+
+
+def test_default_engine_meets_every_term_and_says_so(sample_file: Path, tiny_model: Path, glossary_file: Path,
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ZHEN_CACHE_DIR", str(tmp_path / "fresh-cache"))  # the first run converts
+    out = tmp_path / "out"
+    assert main(["translate", str(sample_file), "--out", str(out), "--model", str(tiny_model),
+                 "--glossary", str(glossary_file), "--threads", "2"]) == 0
+    captured = capsys.readouterr()
+    [conversion] = captured.err.splitlines()
+    assert "converting" in conversion and "CTranslate2" in conversion
+    [summary] = captured.out.splitlines()
+    assert "ctranslate2 int8, 2 workers" in summary
+    data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert (data["metadata"]["engine"], data["metadata"]["compute_type"], data["metadata"]["workers"]) == (
+        "ctranslate2", "int8", 2)
+    from openpyxl import load_workbook
+
+    summary = dict(row[:2] for row in load_workbook(next(out.glob("*.xlsx")))["Summary"].iter_rows(
+        min_row=2, values_only=True))
+    assert (summary["Engine"], summary["Compute type"], summary["Workers"]) == ("ctranslate2", "int8", 2)
+    pairs = terms(data)
+    assert len(pairs) >= 8 and data["metadata"]["counts"]["terms"]["missing"] == 0
+    assert all(term["status"] in {"applied", "repaired"} for _, term in pairs)
+    # A second run finds the conversion cached and has nothing to say but its summary.
+    assert main(["translate", str(sample_file), "--out", str(out), "--model", str(tiny_model),
+                 "--glossary", str(glossary_file), "--no-cache"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.fixture(scope="module")
+def unconvertible_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model with an activation transformers runs and CTranslate2's converter does not know."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("unconvertible") / "model"
+    shutil.copytree(tiny_model, folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    config["activation_function"] = "tanh"
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+def test_auto_falls_back_to_transformers_when_conversion_fails(sample_file: Path, unconvertible_model: Path,
+                                                              tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    command = ["translate", str(sample_file), "--out", str(tmp_path), "--model", str(unconvertible_model),
+               "--no-cache"]
+    assert main(command) == 0
+    captured = capsys.readouterr()
+    trying, fallback = captured.err.splitlines()  # the attempt, then the fallback
+    assert "converting" in trying
+    assert "CTranslate2 cannot convert" in fallback and "transformers engine instead" in fallback
+    assert "transformers float32, 1 worker," in captured.out
+    data = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    assert data["metadata"]["engine"] == "transformers"
+    # The refusal is remembered: the next run falls back at once, with that one line.
+    assert main(command) == 0
+    assert capsys.readouterr().err.splitlines() == [fallback]
+
+
+def test_explicit_ctranslate2_that_cannot_convert_is_an_error(sample_file: Path, unconvertible_model: Path,
+                                                             tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["translate", str(sample_file), "--out", str(tmp_path / "out"), "--model", str(unconvertible_model),
+                 "--engine", "ctranslate2", "--quiet"]) == 2
+    message = capsys.readouterr().err
+    assert "CTranslate2 cannot convert the model" in message and "use --engine transformers" in message
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_batches_run_side_by_side_on_the_cpu(tiny_model: Path, tmp_path: Path,

@@ -22,7 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL,
                         help=f"Hugging Face model id or local folder (default: {DEFAULT_MODEL})")
     parser.add_argument("--engine", default="auto", choices=["auto", "transformers", "ctranslate2"],
-                        help="translation engine (default: auto — CTranslate2 when installed)")
+                        help="translation engine (default: auto — CTranslate2, or transformers where CTranslate2 "
+                             "is missing or cannot convert the model)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
     parser.add_argument("--compute-type", default=None,
                         help="CTranslate2 compute type (default: int8 on CPU, float16 on CUDA)")
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     )
     show_progress = not args.quiet and sys.stderr.isatty()
     job = TranslateJob(settings, glossary, args.out, force=args.force, show_progress=show_progress,
-                       xliff=args.xliff)
+                       xliff=args.xliff, notify=None if args.quiet else say)
     started = time.perf_counter()
     for path in args.inputs:
         result = job.translate_file(path)
@@ -92,11 +93,24 @@ def run(args: argparse.Namespace) -> int:
             kind = "XLIFF file" if backup.suffix == ".xlf" else "workbook"
             print(f"{path}: kept a copy of the reviewed {kind} as {backup}", file=sys.stderr)
         if not args.quiet:
-            counts = result.document.metadata["counts"]
+            metadata = result.document.metadata
+            counts = metadata["counts"]
             terms = counts["terms"]
             print(f"{path}: {counts['paragraphs']} paragraphs, {counts['segments']} segments, "
                   f"terms {terms['applied']} applied / {terms['repaired']} repaired / {terms['missing']} missing, "
-                  f"{sum(counts['flags'].values())} QA flags, {time.perf_counter() - started:.1f} s → "
-                  + ", ".join(str(output) for output in result.outputs)
+                  f"{sum(counts['flags'].values())} QA flags, {engine_summary(metadata)}, "
+                  f"{time.perf_counter() - started:.1f} s → " + ", ".join(str(output) for output in result.outputs)
                   + f"; {glossary_label(glossary_path, glossary)}")
     return 0
+
+
+def engine_summary(metadata: dict) -> str:
+    """``ctranslate2 int8, 2 workers``: which engine ran, at what precision, how many batches at once."""
+    workers = metadata.get("workers") or 1
+    precision = f" {metadata['compute_type']}" if metadata.get("compute_type") else ""
+    return f"{metadata.get('engine', '?')}{precision}, {workers} worker{'s' if workers != 1 else ''}"
+
+
+def say(line: str) -> None:
+    """One line to the user on stderr, beside the progress bar and away from piped output."""
+    print(f"zhen translate: {line}", file=sys.stderr, flush=True)

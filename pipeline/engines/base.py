@@ -12,8 +12,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
-from pipeline.errors import ModelError
+from typing import Any, Literal, Protocol
+
+from pipeline.errors import ConversionError, ModelError
 
 ConstraintMode = Literal["hard", "soft", "off"]
 ProgressCallback = Callable[[int], None]
@@ -42,6 +43,10 @@ class TranslationRequest:
     source: str
     required: tuple[RequiredRendering, ...] = ()
     avoid: tuple[str, ...] = ()
+    # Each occurrence of a term as (its rendering, start, end) in ``source``, in source order: the
+    # CTranslate2 engine places renderings in this order, where the English attends to these
+    # characters. Derived from the source and the glossary, so not part of a memory key.
+    terms: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass
@@ -148,23 +153,42 @@ def resolve_engine_name(name: str) -> str:
     return "transformers"
 
 
-def load_engine(name: str, settings: EngineSettings) -> TranslationEngine:
+def load_engine(name: str, settings: EngineSettings, notify: Callable[[str], None] | None = None) -> TranslationEngine:
+    """The engine called ``name``; ``notify`` receives the lines worth telling the user on the way.
+
+    ``auto`` converts the model for CTranslate2 at once (a file check once it is cached), so that a
+    model CTranslate2 cannot convert falls back to transformers, saying so, before anything is
+    translated; named explicitly, ``ctranslate2`` converts on first use and such a model is an error.
+    """
+    if name == "auto" and resolve_engine_name(name) == "ctranslate2":
+        try:
+            engine = _engine_module("ctranslate2").create_engine(settings, notify)
+            engine.prepare()
+            return engine
+        except ConversionError as error:
+            if notify is not None:
+                notify(f"{error.reason}; translating with the transformers engine instead.")
+            name = "transformers"
     name = resolve_engine_name(name)
+    return _engine_module(name).create_engine(settings, notify)
+
+
+def _engine_module(name: str) -> Any:
     if name not in ENGINE_MODULES:
         raise ModelError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_MODULES)}.")
     try:
-        module = importlib.import_module(ENGINE_MODULES[name])
-        return module.create_engine(settings)  # the engine imports its library here, on first use
-    except ModuleNotFoundError as error:
+        return importlib.import_module(ENGINE_MODULES[name])
+    except ImportError as error:
         package = (error.name or "").split(".")[0]
-        if package not in ENGINE_PACKAGES:
-            raise
-        raise ModelError(missing_engine_message(name, package)) from None
+        if package in ENGINE_PACKAGES:
+            raise ModelError(missing_engine_message(name, package)) from None
+        raise ModelError(f"the {name} engine is not installed ({error.name} is missing); "
+                         f"install zhen's dependencies again (pip install -e .), or choose another --engine.") from None
 
 
 # The libraries each engine needs, and how to install one that is missing.
 ENGINE_PACKAGES = {
-    "ctranslate2": "pip install 'ctranslate2>=4.5,<5' (in a source checkout: pip install -e '.[fast]')",
+    "ctranslate2": "pip install 'ctranslate2>=4.5,<5' (a core dependency: pip install -e . in a source checkout)",
     "torch": "pip install torch (the CPU build: pip install torch --index-url https://download.pytorch.org/whl/cpu)",
     "transformers": "pip install 'transformers>=5,<6'",
     "sentencepiece": "pip install 'sentencepiece>=0.2,<0.3'",

@@ -3,22 +3,28 @@
 The Hugging Face model is converted once with CTranslate2's own ``TransformersConverter`` and kept
 under the user cache folder (``<cache>/ct2/<model>-<quantization>-<hash>``), keyed by the model's
 identity, the quantization and the CTranslate2 version; the conversion is written to a temporary
-folder and renamed into place, so two processes never see half a model.
+folder and renamed into place, so two processes never see half a model. A model the converter
+cannot handle raises ``ConversionError`` (and is noted, so later runs do not try again), which
+``--engine auto`` answers by using transformers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.cache_dir import cache_directory
 from pipeline.engines.marian_pieces import MarianPieces
 from pipeline.engines.model_files import ModelLocation
-from pipeline.errors import ModelError
+from pipeline.errors import ConversionError, ModelError
+
+Notify = Callable[[str], None]  # says one line to the user
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 
@@ -56,8 +62,9 @@ def pick_compute_type(requested: str | None, device: str) -> str:
     return requested
 
 
-def converted_model(location: ModelLocation, quantization: str) -> Path:
-    """The CTranslate2 conversion of ``location`` at ``quantization``, converting it on first use."""
+def converted_model(location: ModelLocation, quantization: str, notify: Notify | None = None) -> Path:
+    """The CTranslate2 conversion of ``location`` at ``quantization``, converting it on first use
+    (and then saying so through ``notify``: it takes some 20 s for opus-mt-zh-en)."""
     import ctranslate2
 
     key = hashlib.sha256(f"{location.identity}|{quantization}|vmap|{ctranslate2.__version__}".encode()).hexdigest()[:16]
@@ -66,12 +73,19 @@ def converted_model(location: ModelLocation, quantization: str) -> Path:
     target = root / f"{name}-{quantization}-{key}"
     if ctranslate2.contains_model(str(target)):
         return target
+    # A model the converter refused once is refused again: say so at once rather than retry each run.
+    refused = target.with_name(target.name + ".refused")
+    if refused.is_file():
+        raise ConversionError(refused.read_text(encoding="utf-8", errors="replace").strip())
     try:
         root.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
     except OSError as error:
         raise ModelError(f"cannot write the converted model under {root}: {error.strerror}; "
                          f"set ZHEN_CACHE_DIR to a writable folder.") from None
+    if notify is not None:
+        notify(f"converting {location.requested} for CTranslate2 ({quantization}), once; "
+               f"later runs use the copy kept under {root}")
     try:
         _convert(location.directory, temporary, quantization)
         try:
@@ -82,8 +96,11 @@ def converted_model(location: ModelLocation, quantization: str) -> Path:
     except ModelError:
         raise
     except Exception as error:  # the converter raises many kinds; all mean this model cannot be used here
-        raise ModelError(f"CTranslate2 could not convert the model in {location.directory} "
-                         f"({type(error).__name__}: {error}); use --engine transformers.") from None
+        reason = f"CTranslate2 cannot convert the model in {location.directory} ({type(error).__name__}: {error})"
+        if not isinstance(error, (OSError, ImportError)):  # a full disk or a broken install is no verdict on the model
+            with contextlib.suppress(OSError):
+                refused.write_text(reason, encoding="utf-8")
+        raise ConversionError(reason) from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return target

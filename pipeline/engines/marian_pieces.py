@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ModelError
+from pipeline.errors import ConversionError
 
 
 class MarianPieces:
@@ -29,8 +29,8 @@ class MarianPieces:
         config_path = directory / "tokenizer_config.json"
         config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
         if config.get("separate_vocabs"):
-            raise ModelError(f"{directory} uses separate source and target vocabularies, which the ctranslate2 "
-                             f"engine does not handle; use --engine transformers.")
+            raise ConversionError(f"{directory} uses separate source and target vocabularies, which the ctranslate2 "
+                                  f"engine does not handle")
         self.vocab: dict[str, int] = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         self.eos = _token_text(config.get("eos_token"), "</s>")
         self.unk = _token_text(config.get("unk_token"), "<unk>")
@@ -54,6 +54,35 @@ class MarianPieces:
                     chunk = chunk[end + 2:]
                 pieces.extend(self.source_model.encode(chunk, out_type=str))
         return [piece if piece in self.vocab else self.unk for piece in pieces] + [self.eos]
+
+    def source_range(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The indices ``[first, last)`` of the ``source_pieces`` of ``text`` that characters
+        ``start:end`` fall in (at least one piece)."""
+        inside = [index for index, (begin, finish) in enumerate(self.source_spans(text))
+                  if begin < end and start < finish]
+        return (inside[0], inside[-1] + 1) if inside else (0, 1)
+
+    def source_spans(self, text: str) -> list[tuple[int, int]]:
+        """The characters of ``text`` each of its ``source_pieces`` stands for, as (start, end)."""
+        spans: list[tuple[int, int]] = []
+        offset = 0
+        for chunk in self._split.split(text):
+            if chunk in self.special:
+                spans.append((offset, offset + len(chunk)))
+            elif chunk:
+                rest, base = chunk, offset
+                if chunk.startswith(">>") and (end := chunk.find("<<")) != -1:
+                    spans.append((base, base + end + 2))
+                    rest, base = chunk[end + 2:], base + end + 2
+                # SentencePiece's pieces spell its normalised text; the offsets map that back.
+                normalised, origins = self.source_model.normalize(rest, with_offsets=True)
+                position = 0
+                for piece in self.source_model.encode(rest, out_type=str):
+                    after = position + len(piece)
+                    spans.append((base + origins[position], base + origins[min(after, len(normalised))]))
+                    position = after
+            offset += len(chunk)
+        return spans + [(len(text), len(text))]  # the end of sentence
 
     def target_pieces(self, text: str) -> list[str] | None:
         """Target pieces of ``text`` inside a sentence, or None when the vocabulary cannot spell it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,9 @@ class TransformersEngine:
             raise ModelError(f"cannot load the model in {self.location.directory}: {error}".split("\n")[0]) from None
         restrict_output_layer(self.model, self.location.directory)
         self.model.to(self.device).eval()
+        # Reported with the run (metadata, summary line) as the CTranslate2 engine reports its own.
+        self.compute_type = str(self.model.dtype).removeprefix("torch.")
+        self.workers = 1
         self._unknown_id = self.tokenizer.unk_token_id
         self._eos_id = self.tokenizer.eos_token_id
         self._word_continuations = word_continuation_ids(self.tokenizer.get_vocab())
@@ -188,5 +191,6 @@ class TransformersEngine:
         return [float(total / count) if count else None for total, count in zip(totals, counts)]
 
 
-def create_engine(settings: EngineSettings) -> TransformersEngine:
+def create_engine(settings: EngineSettings, notify: Callable[[str], None] | None = None) -> TransformersEngine:
+    """The transformers engine (it has nothing to say while loading, so ``notify`` goes unused)."""
     return TransformersEngine(settings)

@@ -141,6 +141,9 @@ def summary_rows(document: Document, replaced: int = 0) -> list[tuple[str, Any]]
         ("Engine", metadata.get("engine", "")),
         ("Device", metadata.get("device", "")),
     ]
+    # Runs recorded before these were reported have no such keys, and show no such rows.
+    rows += [(item, metadata[key]) for item, key in (("Compute type", "compute_type"), ("Workers", "workers"))
+             if metadata.get(key) is not None]
     rows += [(f"Setting: {key}", "none" if value is None else str(value))
              for key, value in (metadata.get("settings") or {}).items()]
     rows += [
