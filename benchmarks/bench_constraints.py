@@ -66,7 +66,7 @@ def run_once(mode: str, engine, glossary, article: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--article", type=Path, default=REPO.parent / "shared" / "data" / "seed_article.zh.txt")
+    parser.add_argument("--article", type=Path, default=REPO / "tests" / "data" / "seed_article.zh.txt")
     parser.add_argument("--glossary", type=Path, default=REPO / "glossary")
     parser.add_argument("--model-dir", type=Path, default=Path("/tmp/zhen-bench-opus-sized"))
     parser.add_argument("--repeats", type=int, default=1)

@@ -65,7 +65,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLE = REPO.parent / "shared" / "data" / "seed_article.zh.txt"
+ARTICLE = REPO / "tests" / "data" / "seed_article.zh.txt"
 GLOSSARY = REPO / "glossary"
 LENGTH_RATIO, LENGTH_SLACK = 1.3, 2  # target pieces per segment: ⌊1.3 × source pieces⌋ + 2 (module doc)
 
