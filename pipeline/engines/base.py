@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from pipeline.errors import ConversionError, ModelError
 
@@ -162,26 +162,29 @@ def load_engine(name: str, settings: EngineSettings, notify: Callable[[str], Non
     """
     if name == "auto" and resolve_engine_name(name) == "ctranslate2":
         try:
-            engine = _engine_module("ctranslate2").create_engine(settings, notify)
+            engine = _create_engine("ctranslate2", settings, notify)
             engine.prepare()
             return engine
         except ConversionError as error:
             if notify is not None:
                 notify(f"{error.reason}; translating with the transformers engine instead.")
             name = "transformers"
-    name = resolve_engine_name(name)
-    return _engine_module(name).create_engine(settings, notify)
+    return _create_engine(resolve_engine_name(name), settings, notify)
 
 
-def _engine_module(name: str) -> Any:
+def _create_engine(name: str, settings: EngineSettings, notify: Callable[[str], None] | None) -> TranslationEngine:
+    """Import the engine's module and create it; a library it lacks is named with how to install it."""
     if name not in ENGINE_MODULES:
         raise ModelError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_MODULES)}.")
     try:
-        return importlib.import_module(ENGINE_MODULES[name])
+        # Engines import their library when created, so a missing one surfaces here too.
+        return importlib.import_module(ENGINE_MODULES[name]).create_engine(settings, notify)
     except ImportError as error:
         package = (error.name or "").split(".")[0]
         if package in ENGINE_PACKAGES:
             raise ModelError(missing_engine_message(name, package)) from None
+        if not package or package == "pipeline":
+            raise
         raise ModelError(f"the {name} engine is not installed ({error.name} is missing); "
                          f"install zhen's dependencies again (pip install -e .), or choose another --engine.") from None
 

@@ -37,7 +37,7 @@ from pipeline.engines.base import (
     default_threads,
 )
 from pipeline.glossary.match import rendering_variants
-from pipeline.engines.ctranslate2_glossary import Rendering, Row, enforce
+from pipeline.engines.ctranslate2_glossary import GLOSSARY_METHOD, Rendering, Row, enforce
 from pipeline.engines.ctranslate2_model import Notify, converted_model, pick_compute_type, pick_device
 from pipeline.engines.marian_pieces import MarianPieces
 from pipeline.engines.model_files import locate_model
@@ -80,7 +80,9 @@ class CTranslate2Engine:
 
     @property
     def identity(self) -> str:
-        return f"{self.location.identity};{self.compute_type}"
+        # The glossary method is part of what made a stored translation: translations placed by the
+        # earlier after-the-search repair must not be served for renderings now decoded in context.
+        return f"{self.location.identity};{self.compute_type};{GLOSSARY_METHOD}"
 
     def prepare(self) -> None:
         """Convert the model now (once; later runs find it cached) rather than on first translation,

@@ -33,6 +33,9 @@ from typing import Any
 
 from pipeline.glossary.match import count_rendering
 
+# Names how renderings get into the English; part of the engine identity the translation memory keys on.
+GLOSSARY_METHOD = "prefix-redecode-1"
+
 WORD_START = "▁"
 
 # decode(rows, prefixes, caps): beam-search the rows again from the prefixes, at most caps[i] tokens
