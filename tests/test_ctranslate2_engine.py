@@ -21,6 +21,7 @@ from pipeline.engines.base import (  # noqa: E402
 )
 from pipeline.glossary.match import count_rendering  # noqa: E402
 from pipeline.errors import ModelError  # noqa: E402
+from pipeline.engines.ctranslate2_glossary import GLOSSARY_METHOD  # noqa: E402
 
 
 
@@ -123,7 +124,8 @@ def test_count_tokens_matches_transformers(engine, tiny_model: Path) -> None:
 
 def test_int8_by_default_and_in_the_identity(engine) -> None:
     assert engine.compute_type == "int8"
-    assert engine.identity.endswith(";int8")
+    assert ";int8;" in engine.identity
+    assert engine.identity.endswith(f";{GLOSSARY_METHOD}")  # translations stored by another method are not reused
     assert engine.device == "cpu"
 
 
