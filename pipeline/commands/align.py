@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.commands.options import add_document_options
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -17,17 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("source", type=Path, metavar="SOURCE.zh.txt", help="the Chinese document")
     parser.add_argument("target", type=Path, metavar="TARGET.en.txt", help="its English translation")
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
-    parser.add_argument("--glossary", type=Path, default=None,
-                        help="glossary YAML file or folder (default: ./glossary/ when it exists, "
-                             "else the Belt and Road glossary shipped with zhen)")
-    parser.add_argument("--encoding", default=None, help="encoding of the Chinese file (default: UTF-8, BOM-aware)")
-    parser.add_argument("--no-repair", action="store_true", help="do not repair PDF layout (captions, cut paragraphs)")
-    parser.add_argument("--qa-off", action="append", default=[], metavar="CHECK[,CHECK]",
-                        help="switch QA checks off by name, e.g. --qa-off spacing")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
-    parser.add_argument("--xliff", action="store_true",
-                        help="also write NAME.xlf (XLIFF 1.2) for review in a CAT tool; apply it with zhen review apply")
+    add_document_options(parser, encoding_help="encoding of the Chinese file (default: UTF-8, BOM-aware)",
+                         qa_example="--qa-off spacing")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary")
     parser.set_defaults(func=run)
 

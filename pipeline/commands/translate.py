@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipeline.commands.options import add_document_options
 from pipeline.engines.base import DEFAULT_MODEL, default_threads
 
 
@@ -34,22 +35,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
     parser.add_argument("--max-segment-tokens", type=int, default=200,
                         help="split sentences longer than this many model tokens at clause boundaries (default: 200)")
-    parser.add_argument("--glossary", type=Path, default=None,
-                        help="glossary YAML file or folder (default: ./glossary/ when it exists, "
-                             "else the Belt and Road glossary shipped with zhen)")
     parser.add_argument("--constraints", default="hard", choices=["hard", "soft", "off"],
                         help="how strictly glossary renderings are enforced (default: hard)")
-    parser.add_argument("--encoding", default=None, help="input encoding, e.g. gb18030 (default: UTF-8, BOM-aware)")
-    parser.add_argument("--no-repair", action="store_true", help="do not repair PDF layout (captions, cut paragraphs)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the translation memory")
-    parser.add_argument("--qa-off", action="append", default=[], metavar="CHECK[,CHECK]",
-                        help="switch QA checks off by name, e.g. --qa-off spacing,low-confidence (checks: empty, "
-                             "numbers, untranslated, glossary, repetition, length, punctuation, spacing, consistency, "
-                             "low-confidence)")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite a workbook that holds reviewer edits (a timestamped backup is kept)")
-    parser.add_argument("--xliff", action="store_true",
-                        help="also write NAME.xlf (XLIFF 1.2) for review in a CAT tool; apply it with zhen review apply")
+    add_document_options(parser, encoding_help="input encoding, e.g. gb18030 (default: UTF-8, BOM-aware)",
+                         qa_example="--qa-off spacing,low-confidence (checks: empty, numbers, untranslated, glossary, "
+                                    "repetition, length, punctuation, spacing, consistency, low-confidence)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     parser.set_defaults(func=run)
 

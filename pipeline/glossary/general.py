@@ -32,26 +32,37 @@ def word_frequencies() -> dict[str, int]:
     return frequencies
 
 
-def segment(text: str, frequencies: dict[str, int]) -> list[str]:
-    """The most probable split of ``text`` into dictionary words (unknown characters stand alone)."""
-    total = sum(frequencies.values()) or 1
-    longest = 8
-    best = [0.0] + [-math.inf] * len(text)
-    back = [0] * (len(text) + 1)
+@lru_cache(maxsize=1)
+def log_total() -> float:
+    """The log of the dictionary's total frequency (0 without jieba)."""
+    total = sum(word_frequencies().values())
+    return math.log(total) if total else 0.0
+
+
+def best_segmentation(text: str, longest: int = 8) -> tuple[float, tuple[int, ...]]:
+    """The likeliest split of ``text`` into dictionary words of at most ``longest`` characters
+    (unknown characters stand alone, as rare words): its log-probability and where its words end."""
+    frequencies, total = word_frequencies(), log_total()
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(-math.inf, 0)] * len(text)
     for end in range(1, len(text) + 1):
         for start in range(max(0, end - longest), end):
-            word = text[start:end]
-            frequency = frequencies.get(word, 0)
+            frequency = frequencies.get(text[start:end], 0)
             if not frequency and end - start > 1:
                 continue
-            score = best[start] + math.log(max(frequency, 1) / total)
-            if score > best[end]:
-                best[end], back[end] = score, start
-    words, end = [], len(text)
-    while end:
-        words.append(text[back[end]:end])
-        end = back[end]
-    return words[::-1]
+            score = best[start][0] + math.log(max(frequency, 1)) - total
+            if score > best[end][0]:
+                best[end] = (score, start)
+    ends, position = [], len(text)
+    while position > 0:
+        ends.append(position)
+        position = best[position][1]
+    return best[len(text)][0], tuple(sorted(ends))
+
+
+def segment(text: str) -> list[str]:
+    """The most probable split of ``text`` into dictionary words (unknown characters stand alone)."""
+    _, ends = best_segmentation(text)
+    return [text[start:end] for start, end in zip((0, *ends), ends)]
 
 
 def dictionary_frequency(term: str) -> int:
@@ -71,7 +82,7 @@ def commonness(term: str) -> float:
         return 0.0
     if term in frequencies:
         return float(frequencies[term])
-    pieces = segment(term, frequencies)
+    pieces = segment(term)
     if any(len(piece) == 1 for piece in pieces):
         return 0.0
     return float(min(frequencies.get(piece, 0) for piece in pieces))

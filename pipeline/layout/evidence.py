@@ -19,13 +19,12 @@ keeps such blocks apart and flags them.
 from __future__ import annotations
 
 import functools
-import importlib.util
-import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import regex
 
+from pipeline.glossary.general import best_segmentation, log_total
+from pipeline.glossary.general import word_frequencies as general_word_frequencies
 from pipeline.glossary.model import Glossary
 
 WINDOW = 8  # characters on each side of the cut that a word or phrase across it may use
@@ -68,44 +67,15 @@ class Evidence:
     weight: float = 1.0  # how much it counts when two continuations compete for one cut end
 
 
-@functools.cache
 def word_frequencies() -> tuple[dict[str, int], float]:
-    """jieba's Chinese word list (word → frequency) and the log of the total; loaded once, on first use.
-
-    Without jieba installed the list is empty and only the document's own phrases are used.
-    """
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return {}, 0.0
-    path = Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
-    frequencies: dict[str, int] = {}
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            word, frequency = line.split(" ", 2)[:2]
-            frequencies[word] = int(frequency)
-    return frequencies, math.log(sum(frequencies.values()))
+    """jieba's Chinese word list (word → frequency) and the log of its total; empty without jieba."""
+    return general_word_frequencies(), log_total()
 
 
 @functools.lru_cache(maxsize=4096)
 def _best_segmentation(text: str) -> tuple[float, tuple[int, ...]]:
-    """The likeliest split of ``text`` into words of the list (unknown characters as rare words):
-    its log-probability and the positions where its words end."""
-    frequencies, log_total = word_frequencies()
-    best: list[tuple[float, int]] = [(0.0, 0)] + [(-math.inf, 0)] * len(text)
-    for end in range(1, len(text) + 1):
-        for start in range(max(0, end - MAX_WORD_CHARS), end):
-            piece = text[start:end]
-            frequency = frequencies.get(piece, 0)
-            if not frequency and end - start > 1:
-                continue
-            score = best[start][0] + math.log(max(frequency, 1)) - log_total
-            if score > best[end][0]:
-                best[end] = (score, start)
-    ends, position = [], len(text)
-    while position > 0:
-        ends.append(position)
-        position = best[position][1]
-    return best[len(text)][0], tuple(sorted(ends))
+    """The likeliest split of ``text`` into words of the list: its log-probability and word ends."""
+    return best_segmentation(text, MAX_WORD_CHARS)
 
 
 def dictionary_word(tail: str, head: str) -> tuple[str, float] | None:
