@@ -74,14 +74,19 @@ def _fail(path: Path, problems: list[str]) -> ReviewError:
     return refusal(path, problems)
 
 
-def check_container(path: Path) -> None:
-    """Refuse anything that is not a plain xlsx of sane size before a parser sees it."""
-    path = Path(path)
+def check_file(path: Path, limit: int, what: str) -> None:
+    """Refuse a reviewed file that is missing or too large before anything reads it."""
     if not path.is_file():
         raise ReviewError(f"{path}: no such file.")
     size = path.stat().st_size
-    if size > MAX_WORKBOOK_BYTES:
-        raise ReviewError(f"{path}: {size:,} bytes is over the {MAX_WORKBOOK_BYTES:,}-byte limit for a workbook.")
+    if size > limit:
+        raise ReviewError(f"{path}: {size:,} bytes is over the {limit:,}-byte limit for {what}.")
+
+
+def check_container(path: Path) -> None:
+    """Refuse anything that is not a plain xlsx of sane size before a parser sees it."""
+    path = Path(path)
+    check_file(path, MAX_WORKBOOK_BYTES, "a workbook")
     if not zipfile.is_zipfile(path):
         raise ReviewError(f"{path}: not an xlsx workbook (an xlsx file is a zip archive). If it is "
                           f"password-protected, save it again without a password; if it is .xls or .ods, "

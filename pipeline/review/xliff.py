@@ -23,7 +23,7 @@ from lxml import etree
 from pipeline.errors import ReviewError
 from pipeline.export.workbook import DATA_FORMAT, DATA_VERSION, records_digest
 from pipeline.export.xliff import DATA_ELEMENT, INITIAL_STATE, RECORD_ELEMENT, ZHEN_NOTES, xlf, zhen
-from pipeline.review.workbook import MAX_ROWS, ReviewedRow, ReviewedWorkbook, parse_records, refusal
+from pipeline.review.workbook import MAX_ROWS, ReviewedRow, ReviewedWorkbook, check_file, parse_records, refusal
 
 MAX_XLIFF_BYTES = 64 * 1024 * 1024
 _PROLOGUE_BYTES = 64 * 1024  # a DTD comes before the root element, near the start
@@ -41,11 +41,7 @@ def _fail(path: Path, problems: list[str]) -> ReviewError:
 def parse_xliff(path: Path) -> Any:
     """The file's element tree, parsed without expanding entities, loading DTDs or using the network."""
     path = Path(path)
-    if not path.is_file():
-        raise ReviewError(f"{path}: no such file.")
-    size = path.stat().st_size
-    if size > MAX_XLIFF_BYTES:
-        raise ReviewError(f"{path}: {size:,} bytes is over the {MAX_XLIFF_BYTES:,}-byte limit for an XLIFF file.")
+    check_file(path, MAX_XLIFF_BYTES, "an XLIFF file")
     with path.open("rb") as handle:
         prologue = handle.read(_PROLOGUE_BYTES)
     if b"<!ENTITY" in prologue or "<!ENTITY".encode("utf-16-le") in prologue:
