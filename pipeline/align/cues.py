@@ -184,33 +184,31 @@ def opens_with_quotation(text: str) -> bool:
     return bool(_OPENING_QUOTE.match(text))
 
 
-def chinese_cues(text: str) -> set[str]:
-    """The short-unit anchors of a Chinese paragraph or sentence."""
-    cues: set[str] = set()
-    number, _ = chinese_heading_number(text)
-    if number is not None:
-        cues.add(f"h:{number}")
-    if is_chinese_salutation(text):
-        cues.add("salutation")
-        cues |= {f"to:{name}" for name, chinese, _ in _ADDRESSEES if regex.search(chinese, text)}
-    if opens_with_quotation(text):
+def _cue_set(heading: int | None, salutation: bool, addressed: list[str], quotation: bool, speaker: bool) -> set[str]:
+    """The anchors a unit carries, named the same on both sides so they can be compared."""
+    cues = {f"h:{heading}"} if heading is not None else set()
+    if salutation:
+        cues |= {"salutation", *(f"to:{name}" for name in addressed)}
+    if quotation:
         cues.add("quotation")
-    if _CHINESE_SPEAKER.match(text):
+    if speaker:
         cues.add("speaker")
     return cues
+
+
+def chinese_cues(text: str) -> set[str]:
+    """The short-unit anchors of a Chinese paragraph or sentence."""
+    salutation = is_chinese_salutation(text)
+    addressed = [name for name, chinese, _ in _ADDRESSEES if salutation and regex.search(chinese, text)]
+    return _cue_set(chinese_heading_number(text)[0], salutation, addressed, opens_with_quotation(text),
+                    bool(_CHINESE_SPEAKER.match(text)))
 
 
 def english_cues(text: str) -> set[str]:
     """The short-unit anchors of an English paragraph or sentence."""
-    cues: set[str] = set()
-    number, _ = english_heading_number(text)
-    if number is not None:
-        cues.add(f"h:{number}")
-    if is_english_salutation(text):
-        cues.add("salutation")
-        cues |= {f"to:{name}" for name, _, english in _ADDRESSEES if regex.search(english, text, flags=regex.IGNORECASE)}
-    if opens_with_quotation(text) or _INTRODUCED_SAYING.match(text):
-        cues.add("quotation")
-    if len(text) <= SALUTATION_LENGTH and not is_english_salutation(text) and _ENGLISH_SPEAKER.search(text):
-        cues.add("speaker")
-    return cues
+    salutation = is_english_salutation(text)
+    addressed = [name for name, _, english in _ADDRESSEES
+                 if salutation and regex.search(english, text, flags=regex.IGNORECASE)]
+    quotation = opens_with_quotation(text) or bool(_INTRODUCED_SAYING.match(text))
+    speaker = len(text) <= SALUTATION_LENGTH and not salutation and bool(_ENGLISH_SPEAKER.search(text))
+    return _cue_set(english_heading_number(text)[0], salutation, addressed, quotation, speaker)
