@@ -130,3 +130,22 @@ def test_inline_formatting_follows_the_dominant_run_or_the_term(
 ])
 def test_cut_at_renderings(english: str, renderings: list[str], pieces: list[tuple[str, str]]) -> None:
     assert _cut(english, renderings) == pieces
+
+
+def test_a_reviewed_xliff_of_a_word_document_gives_the_final_word_document(tmp_path: Path, tiny_model: Path) -> None:
+    from translate.storage import xliff
+
+    source = tmp_path / "memo.docx"
+    build_memo_docx(source)
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text(GLOSSARY, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["translate", str(source), "--out", str(out), "--model", str(tiny_model), "--engine", "transformers",
+                 "--beams", "1", "--quiet", "--no-cache", "--glossary", str(glossary), "--xliff"]) == 0
+    store = xliff.xlifffile.parsefile(str(out / "memo.xlf"))
+    unit = next(unit for unit in store.units if unit.source == "双方将定期举行会议。")
+    unit.settarget("The two sides will meet regularly.")
+    store.savefile(str(out / "memo.xlf"))
+    assert main(["review", "apply", str(out / "memo.xlf"), "--glossary", str(glossary)]) == 0
+    final = docx.Document(str(out / "memo.final.en.docx"))
+    assert final.paragraphs[-1].text == "The two sides will meet regularly."
