@@ -119,3 +119,14 @@ def _isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 
 def non_space(text: str) -> str:
     return "".join(text.split())
+
+
+@pytest.fixture()
+def umask_022():  # noqa: ANN201 - a generator fixture
+    """Files are created as under the usual umask 022, whatever the test runner's umask is."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+

@@ -48,15 +48,6 @@ def test_staged_outputs_replace_all_targets_or_none(tmp_path: Path) -> None:
 
 # --- permissions: outputs are shared, like any file the user writes -------------------------------
 
-@pytest.fixture()
-def umask_022():
-    previous = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(previous)
-
-
 @pytest.mark.parametrize("write", [
     lambda target: write_text_atomic(target, "text"),
     lambda target: write_bytes_atomic(target, b"bytes"),

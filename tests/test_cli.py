@@ -21,15 +21,6 @@ from pipeline.export.workbook import COLUMNS
 from pipeline.glossary.load import load_glossary, shipped_glossary
 
 
-@pytest.fixture()
-def umask_022():
-    previous = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(previous)
-
-
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
