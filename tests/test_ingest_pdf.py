@@ -143,3 +143,51 @@ def test_glyphs_without_unicode_are_refused_not_translated(tmp_path: Path, monke
         Line(number, "(cid:1234)(cid:77)(cid:802)", 50, 200, 100, 110, 10.0)])
     with pytest.raises(InputError, match="no Unicode mapping"):
         read_input(path)
+
+
+
+def _draw_speech(path: Path, paragraphs: list[str], width: int = 38) -> None:
+    """The paragraphs set in one column, 38 characters a line, the first line indented, a page number
+    under each page: paragraphs run on from one page to the next as a word processor sets them."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page, y = canvas.Canvas(str(path)), 800
+
+    def finish_page() -> None:
+        page.setFont("STSong-Light", 9)
+        page.drawString(280, 30, str(page.getPageNumber()))
+
+    for paragraph in paragraphs:
+        for start in range(0, len(paragraph), width):
+            if y < 60:
+                finish_page()
+                page.showPage()
+                y = 800
+            page.setFont("STSong-Light", 11)
+            page.drawString(60 + (22 if start == 0 else 0), y, paragraph[start:start + width])
+            y -= 16
+        y -= 6
+    finish_page()
+    page.save()
+
+
+def test_a_paragraph_the_reader_leaves_unfinished_is_always_flagged(tmp_path: Path) -> None:
+    """A real speech set over several pages: whatever the reader cannot join is flagged as cut, and
+    nothing it gives back whole is flagged (title lines, lines of address, a colon ending a lead-in)."""
+    official = Path(__file__).parent / "data" / "official" / "02_un_peacekeeping_summit_2015.zh.txt"
+    source = [text.strip() for text in official.read_text(encoding="utf-8").split("\n\n") if text.strip()]
+    path = tmp_path / "speech.pdf"
+    _draw_speech(path, source)
+    paragraphs = read_input(path).paragraphs
+    assert "".join(p.source for p in paragraphs) == "".join(source)  # every character, in order
+    pieces = [p for p in paragraphs if p.source not in source]
+    assert pieces, "this page setting cuts some paragraphs the reader cannot rejoin"
+    for paragraph in paragraphs:
+        flagged = any(flag.check == "layout-fragment" for flag in paragraph.flags)
+        if paragraph.source in source:
+            assert not flagged, paragraph.source
+        elif not paragraph.source.endswith(("。", "。”", "！", "？")):
+            assert flagged, paragraph.source

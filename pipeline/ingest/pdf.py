@@ -16,8 +16,9 @@ import regex
 
 from pipeline.document import Document, Flag, Paragraph
 from pipeline.errors import InputError
-from pipeline.ingest.pdf_layout import (Block, Line, body_font_size, join_across_regions, paragraphs_of_region,
-                                        reading_order, split_furniture)
+from pipeline.ingest.pdf_layout import (Block, Line, body_font_size, join_across_regions,
+                                        paragraphs_of_region, reading_order, split_furniture)
+from pipeline.layout.classify import is_cut_end, is_salutation, looks_like_heading
 
 MAX_PAGES = 2000
 _WIDE = regex.compile(r"[\p{Han}\p{P}\u3000-\u303f\uff00-\uffef]")
@@ -159,8 +160,8 @@ def build_document(path: Path, pages: Sequence[Sequence[Line]], heights: Sequenc
         for region in reading_order(page, body_size):
             regions.append(paragraphs_of_region(region, body_size, title_size, images[number - 1]))
     blocks, unsure = join_across_regions(regions)
-    unfinished = {id(block) for block in unsure}
-    paragraphs = [_paragraph(index, block, id(block) in unfinished) for index, block in enumerate(blocks)]
+    at_edge = {id(block) for block in unsure}
+    paragraphs = [_paragraph(index, block, id(block) in at_edge) for index, block in enumerate(blocks)]
     text = "\n\n".join(paragraph.source for paragraph in paragraphs)
     document = Document(path=path, text=text + "\n", encoding="pdf", paragraphs=paragraphs)
     document.furniture = [{"page": line.page, "text": line.text, "bbox": _bbox([line])} for line in furniture]
@@ -172,7 +173,19 @@ def _bbox(lines: Sequence[Line]) -> list[float]:
             round(max(line.x1 for line in lines), 1), round(max(line.bottom for line in lines), 1)]
 
 
-def _paragraph(index: int, block: Block, unsure: bool) -> Paragraph:
+def _doubt(kind: str, text: str, at_edge: bool) -> str:
+    """Why a paragraph may be cut, or "": body text must end its sentence (as the text layout repair
+    reads it: a line of address, or a short unpunctuated line that reads as a heading, is whole)."""
+    if at_edge:
+        return ("the paragraph runs to the column's edge without closing punctuation, but no unindented "
+                "continuation follows; check whether its end is elsewhere")
+    if kind == "body" and is_cut_end(text) and not is_salutation(text) and not looks_like_heading(text):
+        return ("the paragraph ends without closing punctuation and nothing on the page continues it; "
+                "check whether it was cut")
+    return ""
+
+
+def _paragraph(index: int, block: Block, at_edge: bool) -> Paragraph:
     parts = block.parts or [block.lines]
     places = [{"page": part[0].page, "column": part[0].column, "bbox": _bbox(part)} for part in parts]
     origin: dict[str, Any] = {"format": "pdf", **places[0]}
@@ -183,8 +196,7 @@ def _paragraph(index: int, block: Block, unsure: bool) -> Paragraph:
     if len(parts) > 1:
         paragraph.flags.append(Flag("layout-join", "info", f"joined across a column or page break "
                                                       f"(pages {', '.join(str(p['page']) for p in places)})"))
-    if unsure:
-        paragraph.flags.append(Flag("layout-fragment", "warning", "the paragraph runs to the column's edge without closing "
-                                                         "punctuation, but no unindented continuation follows; "
-                                                         "check whether its end is elsewhere"))
+    doubt = _doubt(block.kind, paragraph.source, at_edge)
+    if doubt:
+        paragraph.flags.append(Flag("layout-fragment", "warning", doubt))
     return paragraph
