@@ -39,8 +39,8 @@ Systems, each a separate process timed from start to exit (model loading include
     translates); (b) ``zhen translate --engine transformers``; (c) ``zhen translate --engine
     ctranslate2`` (int8); (d) (c) again with the translation memory warm; (e) (c) with the shipped
     glossary; (f) the plain install as a new user runs it: no ``--engine`` (so the default engine),
-    from the project folder, so the project glossary ``glossary/`` is on. (b), (c), (e) and (f) run
-    with ``--no-cache``. The CTranslate2 conversion happens once, in a priming run before the timed
+    from the project folder, so the project glossary ``glossary/`` is on. (b), (c) and (d) run with
+    ``--no-glossary``; (b), (c), (e) and (f) with ``--no-cache``. The CTranslate2 conversion happens once, in a priming run before the timed
     ones (``conversion_seconds``), which also fills the memory for (d).
 
 zhen's own overhead (start-up, segmentation, term matching, memory look-up, export) is what (d)
@@ -250,15 +250,15 @@ def main(argv: list[str] | None = None) -> int:
 
     environment = {**os.environ, "ZHEN_CACHE_DIR": str(work / "cache"), "HF_HUB_OFFLINE": "1",
                    "TOKENIZERS_PARALLELISM": "false", "PYTHONPATH": str(REPO)}
-    # Run from the work folder, where there is no glossary/ for zhen to pick up unasked.
+    # (a) to (d) run without a glossary (zhen would otherwise take the one it ships with).
     zhen = [sys.executable, "-c", ZHEN, "translate", str(article), "--model", str(model), "--quiet",
             "--threads", str(args.threads), "--beams", "4"]
     commands = {
         "a": [sys.executable, str(work / "naive.py"), str(model), str(segments_file), str(args.threads),
               str(LENGTH_RATIO), str(LENGTH_SLACK)],
-        "b": zhen + ["--engine", "transformers", "--no-cache", "--out", str(work / "out-b")],
-        "c": zhen + ["--engine", "ctranslate2", "--no-cache", "--out", str(work / "out-c")],
-        "d": zhen + ["--engine", "ctranslate2", "--out", str(work / "out-d")],
+        "b": zhen + ["--no-glossary", "--engine", "transformers", "--no-cache", "--out", str(work / "out-b")],
+        "c": zhen + ["--no-glossary", "--engine", "ctranslate2", "--no-cache", "--out", str(work / "out-c")],
+        "d": zhen + ["--no-glossary", "--engine", "ctranslate2", "--out", str(work / "out-d")],
         "e": zhen + ["--glossary", str(GLOSSARY), "--engine", "ctranslate2", "--no-cache",
                           "--out", str(work / "out-e")],
         "f": zhen + ["--no-cache", "--out", str(work / "out-f")],

@@ -27,11 +27,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.jobs import AlignSettings, align_files
-    from pipeline.glossary.load import find_glossary, glossary_label, load_glossary
+    from pipeline.glossary.load import chosen_glossary
     from pipeline.qa import checks_left_on
 
-    glossary_path = find_glossary(args.glossary)
-    glossary = load_glossary(glossary_path)
+    glossary, glossary_named = chosen_glossary(args.glossary, args.no_glossary)
     settings = AlignSettings(
         encoding=args.encoding, repair_layout=not args.no_repair, qa_checks=checks_left_on(args.qa_off),
         force=args.force, xliff=args.xliff,
@@ -47,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
         uneven = sum(1 for link in links if len(link["source"]) != 1 or len(link["english"]) != 1)
         print(f"{args.source} ↔ {args.target}: {counts['paragraphs']} paragraphs ({uneven} not one-to-one), "
               f"{counts['segments']} segments, {sum(counts['flags'].values())} QA flags → "
-              + ", ".join(str(output) for output in outputs) + f"; {glossary_label(glossary_path, glossary)}")
+              + ", ".join(str(output) for output in outputs) + f"; {glossary_named}")
     return 0

@@ -46,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.glossary.load import find_glossary, glossary_label, load_glossary
+    from pipeline.glossary.load import chosen_glossary
     from pipeline.jobs import TranslateJob
     from pipeline.engines.base import DecodingOptions, EngineSettings
     from pipeline.run import RunSettings
@@ -56,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
             from pipeline.errors import InputError
 
             raise InputError(f"--{option.replace('_', '-')} must be at least 1.")
-    glossary_path = find_glossary(args.glossary)
-    glossary = load_glossary(glossary_path)
+    glossary, glossary_named = chosen_glossary(args.glossary, args.no_glossary)
     decoding = DecodingOptions(beams=args.beams, batch_size=args.batch_size,
                                max_batch_tokens=args.max_batch_tokens, constraints=args.constraints)
     from pipeline.qa import checks_left_on
@@ -91,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
                   f"terms {terms['applied']} applied / {terms['repaired']} repaired / {terms['missing']} missing, "
                   f"{sum(counts['flags'].values())} QA flags, {engine_summary(metadata)}, "
                   f"{time.perf_counter() - started:.1f} s → " + ", ".join(str(output) for output in result.outputs)
-                  + f"; {glossary_label(glossary_path, glossary)}")
+                  + f"; {glossary_named}")
     return 0
 
 

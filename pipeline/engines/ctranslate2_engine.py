@@ -21,7 +21,9 @@ both ``hard`` and ``soft`` decode a segment that wrote a rendering to avoid agai
 
 from __future__ import annotations
 
+import atexit
 import math
+import weakref
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
@@ -51,6 +53,11 @@ MAX_CPU_WORKERS = 8
 # with beam 4 the glossary tripled the decoding time of benchmarks/bench_translate.py's worst case
 # (every rendering missing), greedily it about doubles it. The first search keeps ``--beams``.
 REDECODE_BEAMS = 1
+# With a glossary, a worker takes up to this many segments at a time, searched in batches of
+# ``--batch-size`` and then re-decoded together: a greedy decoding step of a few rows costs nearly as
+# much as one of dozens (measured: 139 re-decodes in batches of 1 took 2.4 times as long as in batches
+# of 16), so the glossary's rounds gather every row of the chunk that needs one.
+GLOSSARY_CHUNK = 64
 
 
 class CTranslate2Engine:
@@ -102,6 +109,7 @@ class CTranslate2Engine:
             except (RuntimeError, ValueError) as error:
                 raise ModelError(f"CTranslate2 cannot load {path}: {error}; `zhen cache clear` removes it "
                                  f"so that it is converted again.") from None
+            _LOADED.add(self)
         return self._translator
 
     def _run(self, sources: list[list[str]], **options: Any) -> list[Any]:
@@ -121,21 +129,29 @@ class CTranslate2Engine:
             return
         sources = [self.pieces.source_pieces(request.source) for request in requests]
         # Small enough that every worker gets a batch, when there are enough segments for that.
-        batch_size = min(self.decoding.batch_size, math.ceil(len(requests) / self.workers))
-        batches = batches_by_length([len(source) for source in sources], batch_size, self.decoding.batch_tokens)
+        share = math.ceil(len(requests) / self.workers)
+        batches = batches_by_length([len(source) for source in sources], min(self.decoding.batch_size, share),
+                                    self.decoding.batch_tokens)
+        demands = self.decoding.constraints != "off" and any(r.required or r.avoid for r in requests)
+        chunks = _chunks(batches, [len(source) for source in sources], self.workers) if demands else [
+            [batch] for batch in batches]
         self.translator  # noqa: B018 - load (and convert) once, before the workers need it
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="zhen-ct2")
         try:
-            running = {pool.submit(self._translate_rows, [self._row(requests[i], sources[i]) for i in batch]): batch
-                       for batch in batches}
+            running = {pool.submit(self._translate_rows, [[self._row(requests[i], sources[i]) for i in batch]
+                                                          for batch in chunk]): [i for batch in chunk for i in batch]
+                       for chunk in chunks}
             for future in as_completed(running):
                 yield list(zip(running[future], future.result()))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _translate_rows(self, rows: list[Row]) -> list[TranslationResult]:
+    def _translate_rows(self, batches: list[list[Row]]) -> list[TranslationResult]:
+        """Search each batch, then meet the glossary's demands for all of them together."""
         hard = self.decoding.constraints == "hard"
-        self._decode(rows, attention=hard and any(row.required for row in rows))
+        for batch in batches:
+            self._decode(batch, attention=hard and any(row.required for row in batch))
+        rows = [row for batch in batches for row in batch]
         if self.decoding.constraints != "off":
             enforce(rows, self.decoding.constraints, self.pieces.detokenize,
                     lambda again, prefixes, caps: self._decode(again, prefixes, caps, hard, REDECODE_BEAMS), self._run,
@@ -180,10 +196,13 @@ class CTranslate2Engine:
         for suppressed, members in groups.items():
             prefix = [prefixes[i] or None for i in members] if prefixes is not None else None
             limits = [caps[i] if caps is not None else rows[i].budget for i in members]
+            beam_size = beams or self.decoding.beams
+            # A greedy search stops each row at its own cap (a beam search runs every row to the longest).
+            stop = (lambda step, limits=limits: step.step + 1 >= limits[step.batch_id]) if beam_size == 1 else None
             output = self._run(
-                [rows[i].source for i in members], target_prefix=prefix, beam_size=beams or self.decoding.beams,
+                [rows[i].source for i in members], target_prefix=prefix, beam_size=beam_size,
                 max_decoding_length=max(max(limits), 1), return_scores=True, return_attention=attention,
-                suppress_sequences=[list(sequence) for sequence in suppressed] or None)
+                suppress_sequences=[list(sequence) for sequence in suppressed] or None, callback=stop)
             for position, (i, result) in enumerate(zip(members, output)):
                 row = rows[i]
                 tokens = list(result.hypotheses[0][:limits[position]])
@@ -192,6 +211,34 @@ class CTranslate2Engine:
                     row.score = float(result.scores[0])
                 row.tokens = tokens
                 row.attention = result.attention[0][:len(tokens)] if attention else None
+
+
+# Engines whose translator is loaded (see ``_release_translators``).
+_LOADED: weakref.WeakSet[CTranslate2Engine] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_translators() -> None:
+    """Drop the loaded translators before the interpreter shuts down: one that ran a search with a
+    stop callback aborts the process ("terminate called without an active exception") when it is
+    destroyed during the interpreter's finalization, after the outputs are written."""
+    for engine in list(_LOADED):
+        engine._translator = None
+
+
+def _chunks(batches: list[list[int]], lengths: Sequence[int], workers: int) -> list[list[list[int]]]:
+    """The batches dealt into chunks of about ``GLOSSARY_CHUNK`` rows, a multiple of ``workers`` of
+    them, each chunk about as much work as the others (a batch costs its rows × its longest source:
+    the longest-first batches dealt one by one to the chunk with the least work), so that the
+    workers finish together."""
+    count = workers * math.ceil(sum(map(len, batches)) / (workers * GLOSSARY_CHUNK))
+    chunks: list[list[list[int]]] = [[] for _ in range(count)]
+    work = [0] * count
+    for batch in sorted(batches, key=lambda batch: -len(batch) * max(lengths[i] for i in batch)):
+        lightest = work.index(min(work))
+        chunks[lightest].append(batch)
+        work[lightest] += len(batch) * max(lengths[i] for i in batch)
+    return [chunk for chunk in chunks if chunk]
 
 
 def create_engine(settings: EngineSettings, notify: Notify | None = None) -> CTranslate2Engine:
