@@ -106,9 +106,17 @@ def document_phrase(tail: str, head: str, text: str) -> str | None:
     for length in range(MAX_PHRASE_CHARS, MIN_PHRASE_CHARS - 1, -1):
         for taken in range(max(1, length - len(head)), min(len(tail), length - 1) + 1):
             phrase = tail[-taken:] + head[:length - taken]
-            if phrase in phrases:
+            if phrase in phrases and _whole_words(tail, head, taken, length - taken):
                 return phrase
     return None
+
+
+def _whole_words(tail: str, head: str, taken: int, given: int) -> bool:
+    """The run of ``taken`` characters of ``tail`` and ``given`` of ``head`` ends between words of the
+    joined text: a run that ends inside the second half's first word (行动中|国作为, where 中国 is the
+    word) is no phrase of the text, only a recurring string. (Its start may lie inside a word: the
+    first half's edge is where the window happened to begin, 人为阻|断江河.)"""
+    return len(tail) + given in _best_segmentation(tail + head)[1]
 
 
 def short_document_phrase(tail: str, head: str, text: str) -> str | None:
@@ -117,7 +125,8 @@ def short_document_phrase(tail: str, head: str, text: str) -> str | None:
     does not count)."""
     for taken in range(SHORT_PHRASE_CHARS - 1, 0, -1):
         phrase = tail[-taken:] + head[:SHORT_PHRASE_CHARS - taken]
-        if len(phrase) == SHORT_PHRASE_CHARS and _ALL_HAN.fullmatch(phrase) and phrase in text:
+        if (len(phrase) == SHORT_PHRASE_CHARS and _ALL_HAN.fullmatch(phrase) and phrase in text
+                and _whole_words(tail, head, taken, SHORT_PHRASE_CHARS - taken)):
             return phrase
     return None
 

@@ -32,6 +32,7 @@ from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
 from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, is_salutation
 from pipeline.layout.evidence import SHORT_RUN_REASON, Evidence, join_evidence
+from pipeline.layout.pairing import FORWARD_REACH, pair_by_structure
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
 _INNER_CLAUSE_MARK = regex.compile(r"[，,、；;]")
@@ -195,6 +196,15 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
         if rivals:
             reason += f" (other pairings also had some evidence: {len(rivals)})"
         joins[end] = _Join(start, certain, reason)
+    joined_starts = {join.start for join in joins.values()}
+    # Only a word, phrase or mark across a cut contests a half; the grammar of a start alone is what
+    # counting weighs anyway.
+    within_reach = [item for item in candidates if 0 < item[1] - item[0] <= FORWARD_REACH
+                    and any("runs across the cut" in piece.reason for piece in item[2])]
+    contested = {("end", item[0]) for item in within_reach} | {("start", item[1]) for item in within_reach}
+    for end, start, reason in pair_by_structure(flow, [fragment.cut_end for fragment in fragments], set(joins),
+                                                joined_starts, contested):
+        joins[end] = _Join(start, False, reason)
     _drop_cycles(len(flow), joins)
     return joins
 
