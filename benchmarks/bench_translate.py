@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     systems = [system for system in args.systems if system in commands]
 
     log("priming: converting the model for CTranslate2 and filling the translation memory...")
-    subprocess.run([sys.executable, "-m", "pipeline", "cache", "clear"], env=environment, check=True,
+    subprocess.run([sys.executable, "-m", "pipeline", "cache", "clear", "--yes"], env=environment, check=True,
                    capture_output=True)
     conversion = timed(commands["d"], environment, work)
 
