@@ -9,9 +9,11 @@ Parallelism. On the CPU the batches run side by side, one per worker (CTranslate
 more when there are more threads than workers), rather than one batch at a time on all threads: a
 decoding step of a few dozen hypotheses is too small to share out among threads, and on the 2-core
 machine of ``benchmarks/bench_translate.py`` two single-threaded workers decode the sample article
-in under half the time of one two-threaded one. Each batch is decoded (its glossary rounds too) in
-its own Python thread (CTranslate2 releases the GIL), and handed back as soon as it is done, so the
-translation memory stores it at once. On a GPU there is one worker.
+in under half the time of one two-threaded one. Each batch is decoded in its own Python thread
+(CTranslate2 releases the GIL), and handed back as soon as it is done, so the translation memory
+stores it at once. With a glossary a worker takes a chunk of batches instead (``GLOSSARY_CHUNK``),
+searches them one by one, and re-decodes the rows of the whole chunk together. On a GPU there is
+one worker.
 
 Glossary constraints (``--constraints``): the first search runs unconstrained; then ``hard``
 decodes each segment with a missing rendering again from a prefix that ends with the rendering, and
