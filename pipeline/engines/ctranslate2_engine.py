@@ -131,12 +131,11 @@ class CTranslate2Engine:
             return
         sources = [self.pieces.source_pieces(request.source) for request in requests]
         # Small enough that every worker gets a batch, when there are enough segments for that.
+        lengths = [len(source) for source in sources]
         share = math.ceil(len(requests) / self.workers)
-        batches = batches_by_length([len(source) for source in sources], min(self.decoding.batch_size, share),
-                                    self.decoding.batch_tokens)
+        batches = batches_by_length(lengths, min(self.decoding.batch_size, share), self.decoding.batch_tokens)
         demands = self.decoding.constraints != "off" and any(r.required or r.avoid for r in requests)
-        chunks = _chunks(batches, [len(source) for source in sources], self.workers) if demands else [
-            [batch] for batch in batches]
+        chunks = _chunks(batches, lengths, self.workers) if demands else [[batch] for batch in batches]
         self.translator  # noqa: B018 - load (and convert) once, before the workers need it
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="zhen-ct2")
         try:
@@ -236,10 +235,11 @@ def _chunks(batches: list[list[int]], lengths: Sequence[int], workers: int) -> l
     count = workers * math.ceil(sum(map(len, batches)) / (workers * GLOSSARY_CHUNK))
     chunks: list[list[list[int]]] = [[] for _ in range(count)]
     work = [0] * count
-    for batch in sorted(batches, key=lambda batch: -len(batch) * max(lengths[i] for i in batch)):
+    for cost, batch in sorted(((len(batch) * max(lengths[i] for i in batch), batch) for batch in batches),
+                              key=lambda costed: -costed[0]):
         lightest = work.index(min(work))
         chunks[lightest].append(batch)
-        work[lightest] += len(batch) * max(lengths[i] for i in batch)
+        work[lightest] += cost
     return [chunk for chunk in chunks if chunk]
 
 

@@ -17,19 +17,32 @@ from pathlib import Path
 
 
 @lru_cache(maxsize=1)
-def word_frequencies() -> dict[str, int]:
-    """jieba's dictionary as word → frequency; empty when jieba is not installed."""
+def _dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's ``dict.txt``, read once: word → frequency and word → word class (its part-of-speech
+    tag); both empty when jieba is not installed."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
-        return {}
-    path = Path(spec.origin).parent / "dict.txt"
+        return {}, {}
     frequencies: dict[str, int] = {}
-    with path.open(encoding="utf-8") as lines:
+    classes: dict[str, str] = {}
+    with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as lines:
         for line in lines:
             parts = line.split()
             if len(parts) >= 2 and parts[1].isdigit():
                 frequencies[parts[0]] = int(parts[1])
-    return frequencies
+            if len(parts) >= 3:
+                classes[parts[0]] = parts[2]
+    return frequencies, classes
+
+
+def word_frequencies() -> dict[str, int]:
+    """jieba's dictionary as word → frequency; empty when jieba is not installed."""
+    return _dictionary()[0]
+
+
+def word_classes() -> dict[str, str]:
+    """jieba's dictionary as word → word class (its part-of-speech tag); empty without jieba."""
+    return _dictionary()[1]
 
 
 @lru_cache(maxsize=1)

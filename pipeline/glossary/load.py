@@ -71,10 +71,8 @@ def find_glossary(given: str | Path | None) -> Path:
     return shipped
 
 
-def glossary_label(path: Path | None, glossary: Glossary) -> str:
-    """How the summary lines name the glossary used: its path and entry count (None: ``--no-glossary``)."""
-    if path is None:
-        return "no glossary (--no-glossary)"
+def glossary_label(path: Path, glossary: Glossary) -> str:
+    """How the summary lines name the glossary used: its path and entry count."""
     count = len(glossary.entries)
     return f"glossary {path} ({count} entr{'y' if count == 1 else 'ies'})"
 
@@ -83,7 +81,7 @@ def chosen_glossary(given: str | Path | None, disabled: bool) -> tuple[Glossary,
     """The glossary a command runs with and how its summary names it: none at all with
     ``--no-glossary`` (no term constrained or checked), else the one ``find_glossary`` finds."""
     if disabled:
-        return Glossary.empty(), glossary_label(None, Glossary.empty())
+        return Glossary.empty(), "no glossary (--no-glossary)"
     path = find_glossary(given)
     glossary = load_glossary(path)
     return glossary, glossary_label(path, glossary)

@@ -95,7 +95,7 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
             if paragraph.kind == "body" and not paragraph.markup and index not in joined_starts]
     chosen: dict[int, list[tuple[int, str]]] = {}
     for end, paragraph in enumerate(flow):
-        if not cut_ends[end] or end in joined_ends or paragraph.kind != "body" or paragraph.markup:
+        if not cut_ends[end] or end in joined_ends:  # a cut end is a body block without markup
             continue
         reach = [start for start in free if start > end][:REACH]
         scored = sorted(((reading_ratio(paragraph.source, flow[start].source), start) for start in reach),
@@ -103,8 +103,8 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
         if not scored:
             continue
         best, start = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else MIN_RATIO
-        if best >= MIN_RATIO + (0 if len(scored) > 1 else MARGIN) and best - runner_up >= MARGIN:
+        runner_up = scored[1][0] if len(scored) > 1 else MIN_RATIO  # a lone block vs. opening a paragraph
+        if best >= MIN_RATIO and best - runner_up >= MARGIN:
             tail, head = paragraph.source.rstrip()[-4:], flow[start].source.lstrip()[:4]
             reason = (f"the first half stops without closing punctuation and “…{tail}|{head}…” reads on in a Chinese "
                       f"newspaper corpus (People's Daily 1998) {math.exp(best - runner_up):.0f} times more readily "

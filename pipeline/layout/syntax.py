@@ -17,13 +17,9 @@ Word classes come from jieba's dictionary (MIT), which tags each of its words (`
 
 from __future__ import annotations
 
-import importlib.util
-from functools import lru_cache
-from pathlib import Path
-
 import regex
 
-from pipeline.glossary.general import best_segmentation
+from pipeline.glossary.general import best_segmentation, word_classes
 
 _EDGE_CHARS = 8
 _LEADING_HAN = regex.compile(r"^\p{Han}+")
@@ -47,21 +43,6 @@ _NOT_DANGLING = frozenset("而已 以来 以后 以前 之后 之前 同时 此�
 _FREE_OPENING_CLASSES = frozenset({"p", "c", "r", "d", "m", "t"})
 _FREE_OPENING_CHARACTERS = frozenset("要让使请愿祝望谢是有在对从为把被将据按依凭随自当若如虽因由即便就")
 _ATTACHING_CLASSES = {"q": "classifier", "k": "suffix"}
-
-
-@lru_cache(maxsize=1)
-def word_classes() -> dict[str, str]:
-    """jieba's dictionary as word → word class (its part-of-speech tag); empty without jieba."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return {}
-    classes: dict[str, str] = {}
-    with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split()
-            if len(parts) >= 3:
-                classes[parts[0]] = parts[2]
-    return classes
 
 
 def _words(text: str) -> list[str]:
