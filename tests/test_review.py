@@ -54,14 +54,20 @@ def properties(unit: Any) -> dict[str, str]:
 
 # --- the round trip on a real run -----------------------------------------------------------------
 
-@pytest.fixture()
-def translated(sample_file: Path, tiny_model: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """A fresh run on the sample document: (the workbook, the glossary file)."""
+def translate_sample(sample_file: Path, tiny_model: Path, tmp_path: Path, *extra: str) -> tuple[Path, Path]:
+    """A fresh run on the sample document with the test glossary: (the output folder, the glossary file)."""
     glossary = tmp_path / "glossary.yaml"
     glossary.write_text(TEST_GLOSSARY, encoding="utf-8")
     out = tmp_path / "run"
     assert main(["translate", str(sample_file), "--out", str(out), "--model", str(tiny_model), "--engine",
-                 "transformers", "--quiet", "--no-cache", "--glossary", str(glossary)]) == 0
+                 "transformers", "--quiet", "--no-cache", "--glossary", str(glossary), *extra]) == 0
+    return out, glossary
+
+
+@pytest.fixture()
+def translated(sample_file: Path, tiny_model: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A fresh run on the sample document: (the workbook, the glossary file)."""
+    out, glossary = translate_sample(sample_file, tiny_model, tmp_path)
     return out / "sample.xlsx", glossary
 
 

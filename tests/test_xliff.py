@@ -21,7 +21,7 @@ from pipeline.cli import main
 from pipeline.export.xliff import XLIFF_NS, write_xliff, xliff_bytes
 from pipeline.review.xliff import read_reviewed_xliff, unit_status, xliff_has_reviewer_edits
 from test_align import EN, GLOSSARY_YAML, ZH
-from test_review import JUNCAO, LUBAN, SMALL, TEST_GLOSSARY, TITLE, properties, read_tmx
+from test_review import JUNCAO, LUBAN, SMALL, TITLE, properties, read_tmx, translate_sample
 from test_workbook import handmade_document
 
 SCHEMA_DIR = DATA / "xliff"
@@ -63,11 +63,7 @@ def units_by_source(store: Any) -> dict[str, Any]:
 @pytest.fixture()
 def translated(sample_file: Path, tiny_model: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A fresh run on the sample document with --xliff: (the XLIFF file, the glossary file)."""
-    glossary = tmp_path / "glossary.yaml"
-    glossary.write_text(TEST_GLOSSARY, encoding="utf-8")
-    out = tmp_path / "run"
-    assert main(["translate", str(sample_file), "--out", str(out), "--model", str(tiny_model), "--engine",
-                 "transformers", "--quiet", "--no-cache", "--glossary", str(glossary), "--xliff"]) == 0
+    out, glossary = translate_sample(sample_file, tiny_model, tmp_path, "--xliff")
     return out / "sample.xlf", glossary
 
 
