@@ -31,14 +31,26 @@ def engine(tiny_model: Path):
                                                      decoding=DecodingOptions(beams=4, batch_size=4)))
 
 
-def test_each_greedy_row_stops_at_its_own_cap_as_if_decoded_alone(engine) -> None:
+def test_each_greedy_row_stops_at_its_own_cap_as_if_decoded_alone(engine, monkeypatch: pytest.MonkeyPatch) -> None:
     sources = [engine.pieces.source_pieces(text) for text in SOURCES]
-    first = [engine.translator.translate_batch([source], beam_size=1, max_decoding_length=3, use_vmap=True)[0]
-             .hypotheses[0][:2] for source in sources]
-    caps = [4, 12, 40]
+    sources.append(sources[-1])
+    first = [engine.translator.translate_batch([source], beam_size=1, max_decoding_length=12, use_vmap=True,
+                                               min_decoding_length=12)[0].hypotheses[0] for source in sources]
+    # Three short prefixes searched in one batch; a long one with a short tail, read in one pass.
+    prefixes = [tokens[:2] for tokens in first[:3]] + [first[3][:10]]
+    caps = [4, 12, 40, 12]
+    calls = []
+    run = engine._run
+
+    def recording(batch: list[list[str]], **options: object) -> list:
+        calls.append((len(batch), bool(options.get("return_alternatives"))))
+        return run(batch, **options)
+
+    monkeypatch.setattr(engine, "_run", recording)
     rows = [Row(source, budget=60) for source in sources]
-    engine._decode(rows, first, caps, beams=1)
-    for row, source, prefix, cap in zip(rows, sources, first, caps):
+    engine._decode(rows, prefixes, caps, beams=1)
+    assert calls == [(3, False), (1, True)]
+    for row, source, prefix, cap in zip(rows, sources, prefixes, caps):
         [alone] = engine.translator.translate_batch([source], target_prefix=[prefix], beam_size=1,
                                                     max_decoding_length=cap, use_vmap=True)
         assert row.tokens == alone.hypotheses[0][:cap]
@@ -72,6 +84,7 @@ def test_a_chunk_is_re_decoded_together(tiny_model: Path, monkeypatch: pytest.Mo
         return output
 
     monkeypatch.setattr(engine, "_run", recording)
+    monkeypatch.setattr(ctranslate2_engine, "ALONE_TAIL_SHARE", 0.0)  # every re-decode batched
     requests = [TranslationRequest(f"{'很多' * n}鲁班工坊", (RequiredRendering("Luban Workshop"),),
                                    terms=(("Luban Workshop", 2 * n, 2 * n + 4),)) for n in range(6)]
     results = engine.translate(requests)

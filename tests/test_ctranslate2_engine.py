@@ -262,7 +262,8 @@ class Recorder:
     def redecodes(self) -> list[tuple[list[list[str]], dict]]:
         """The searches continuing a prefix (not the first search, not the short forced decodings)."""
         return [(sources, options) for sources, options in self.calls
-                if options.get("target_prefix") and options.get("return_scores")]
+                if options.get("target_prefix")
+                and options["max_decoding_length"] > max(len(prefix or ()) for prefix in options["target_prefix"])]
 
 
 def test_words_after_a_rendering_are_decoded_knowing_it_is_there(engine, monkeypatch: pytest.MonkeyPatch) -> None:

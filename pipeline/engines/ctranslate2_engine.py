@@ -60,6 +60,13 @@ REDECODE_BEAMS = 1
 # much as one of dozens (measured: 139 re-decodes in batches of 1 took 2.4 times as long as in batches
 # of 16), so the glossary's rounds gather every row of the chunk that needs one.
 GLOSSARY_CHUNK = 64
+# A re-decode that is mostly prefix (the tail it may write at most this share of its prefix) runs on
+# its own in CTranslate2's alternatives mode, which reads the whole prefix in one pass of the decoder
+# rather than a step per token; its tail is then searched without a batch. On the CPU of
+# benchmarks/bench_translate.py, one thread: a prefix token 1.4 ms that way against 3.2 ms stepped in a
+# batch of 16, a tail token 7.3 ms against 3.2 ms; the 139 re-decodes of its worst case took 24.3 s
+# split at this share, 31.7 s all batched. A GPU keeps them batched.
+ALONE_TAIL_SHARE = 0.3
 
 
 class CTranslate2Engine:
@@ -190,28 +197,52 @@ class CTranslate2Engine:
                 caps: Sequence[int] | None = None, attention: bool = False, beams: int | None = None) -> None:
         """Beam-search ``rows``, continuing ``prefixes`` up to ``caps`` tokens when given, else from
         scratch up to their budgets: one call for them all, but rows that suppress their renderings to
-        avoid (``suppress_sequences`` applies to a whole call) decode apart, by set."""
+        avoid (``suppress_sequences`` applies to a whole call) decode apart, by set, and greedy rows
+        that are mostly prefix decode alone (``ALONE_TAIL_SHARE``).
+
+        A re-decode keeps the row's score from its first search: CTranslate2 scores a continued
+        prefix as if the prefix's tokens were certain, which would make a segment whose rendering was
+        forced in look surer than the model was of it."""
+        beam_size = beams or self.decoding.beams
+        limits = [caps[i] if caps is not None else row.budget for i, row in enumerate(rows)]
         groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
+        alone: list[int] = []
         for index, row in enumerate(rows):
-            groups.setdefault(row.avoid if row.suppress else (), []).append(index)
+            prefix = prefixes[index] if prefixes is not None else []
+            if (beam_size == 1 and self.device == "cpu" and prefix
+                    and limits[index] - len(prefix) <= ALONE_TAIL_SHARE * len(prefix)):
+                alone.append(index)
+            else:
+                groups.setdefault(row.avoid if row.suppress else (), []).append(index)
         for suppressed, members in groups.items():
-            prefix = [prefixes[i] or None for i in members] if prefixes is not None else None
-            limits = [caps[i] if caps is not None else rows[i].budget for i in members]
-            beam_size = beams or self.decoding.beams
+            limit = [limits[i] for i in members]
             # A greedy search stops each row at its own cap (a beam search runs every row to the longest).
-            stop = (lambda step, limits=limits: step.step + 1 >= limits[step.batch_id]) if beam_size == 1 else None
+            stop = (lambda step, limit=limit: step.step + 1 >= limit[step.batch_id]) if beam_size == 1 else None
             output = self._run(
-                [rows[i].source for i in members], target_prefix=prefix, beam_size=beam_size,
-                max_decoding_length=max(max(limits), 1), return_scores=True, return_attention=attention,
-                suppress_sequences=[list(sequence) for sequence in suppressed] or None, callback=stop)
-            for position, (i, result) in enumerate(zip(members, output)):
-                row = rows[i]
-                tokens = list(result.hypotheses[0][:limits[position]])
-                kept = len(prefix[position] or ()) if prefix is not None else 0
-                if result.scores and len(tokens) > kept:  # the score is the decoded continuation's
-                    row.score = float(result.scores[0])
-                row.tokens = tokens
-                row.attention = result.attention[0][:len(tokens)] if attention else None
+                [rows[i].source for i in members],
+                target_prefix=[prefixes[i] or None for i in members] if prefixes is not None else None,
+                beam_size=beam_size, max_decoding_length=max(max(limit), 1), return_scores=prefixes is None,
+                return_attention=attention, suppress_sequences=_sequences(suppressed), callback=stop)
+            for i, result in zip(members, output):
+                self._take(rows[i], result, limits[i], attention, first=prefixes is None)
+        for i in alone:
+            row = rows[i]
+            [result] = self._run(
+                [row.source], target_prefix=[prefixes[i]], beam_size=1, max_decoding_length=limits[i],
+                return_attention=attention, return_alternatives=True, num_hypotheses=1,
+                suppress_sequences=_sequences(row.avoid if row.suppress else ()))
+            self._take(row, result, limits[i], attention, first=False)
+
+    @staticmethod
+    def _take(row: Row, result: Any, limit: int, attention: bool, first: bool) -> None:
+        row.tokens = list(result.hypotheses[0][:limit])
+        row.attention = result.attention[0][:len(row.tokens)] if attention else None
+        if first and result.scores:
+            row.score = float(result.scores[0])
+
+
+def _sequences(suppressed: tuple[tuple[str, ...], ...]) -> list[list[str]] | None:
+    return [list(sequence) for sequence in suppressed] or None
 
 
 # Engines whose translator is loaded (see ``_release_translators``).
