@@ -48,3 +48,10 @@ def test_without_the_corpus_nothing_is_joined_by_reading(monkeypatch: pytest.Mon
     monkeypatch.setattr(reading, "corpus", lambda: "")
     document = repaired("标题\n\n在此背景下,各方表示,要继续推进\n\n甲段。\n\n项目,最终完成。")
     assert not any(paragraph.joined_from for paragraph in document.paragraphs)
+
+
+def test_a_lone_candidate_that_reads_on_says_it_was_weighed_against_a_paragraph_opening() -> None:
+    document = repaired("标题\n\n他说，中方愿同各方一道，共同维护\n\n地区和平稳定。")
+    [joined] = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
+    [flag] = joined.flags
+    assert "than it opens a paragraph" in flag.message and "any other block" not in flag.message

@@ -106,9 +106,10 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
         runner_up = scored[1][0] if len(scored) > 1 else MIN_RATIO  # a lone block vs. opening a paragraph
         if best >= MIN_RATIO and best - runner_up >= MARGIN:
             tail, head = paragraph.source.rstrip()[-4:], flow[start].source.lstrip()[:4]
+            rival = f"than with any other block within {REACH}" if len(scored) > 1 else "than it opens a paragraph"
             reason = (f"the first half stops without closing punctuation and “…{tail}|{head}…” reads on in a Chinese "
                       f"newspaper corpus (People's Daily 1998) {math.exp(best - runner_up):.0f} times more readily "
-                      f"than with any other block within {REACH}")
+                      f"{rival}")
             chosen.setdefault(start, []).append((end, reason))
     # A block two ends would read on into is left to the reviewer.
     return sorted((ends[0][0], start, ends[0][1]) for start, ends in chosen.items() if len(ends) == 1)
