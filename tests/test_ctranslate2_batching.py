@@ -59,13 +59,29 @@ def test_each_greedy_row_stops_at_its_own_cap_as_if_decoded_alone(engine, monkey
 
 def test_chunks_cover_every_batch_once_and_share_the_work() -> None:
     lengths = [120, 110, 100, 90, 60, 50, 40, 30, 20, 10, 10, 5] * 6
+    placements = [0, 3, 1, 0, 6, 0, 2, 0, 0, 4, 1, 0] * 6  # renderings each row may need placed
     batches = [list(range(start, min(start + 8, len(lengths)))) for start in range(0, len(lengths), 8)]
-    chunks = ctranslate2_engine._chunks(batches, lengths, workers=2)
+    chunks = ctranslate2_engine._chunks(batches, lengths, workers=2, beams=4, placements=placements)
     assert sorted(map(tuple, (batch for chunk in chunks for batch in chunk))) == sorted(map(tuple, batches))
     assert len(chunks) % 2 == 0 and len(chunks) == 2 * -(-len(lengths) // (2 * ctranslate2_engine.GLOSSARY_CHUNK))
-    work = [sum(len(batch) * max(lengths[i] for i in batch) for batch in chunk) for chunk in chunks]
-    heaviest_batch = max(len(batch) * max(lengths[i] for i in batch) for batch in batches)
-    assert max(work) - min(work) <= heaviest_batch
+
+    def cost(batch: list[int]) -> int:  # the search, then a greedy decoding per placement
+        return len(batch) * max(lengths[i] for i in batch) * 4 + sum(placements[i] * lengths[i] for i in batch)
+
+    work = [sum(cost(batch) for batch in chunk) for chunk in chunks]
+    assert max(work) - min(work) <= max(cost(batch) for batch in batches)
+
+
+def test_chunks_weigh_the_renderings_rows_may_need_placed() -> None:
+    # Two batches of equal search cost, one with every row needing three renderings: with two more
+    # light batches, the heavy one gets a chunk of its own.
+    lengths = [50] * 16
+    batches = [list(range(0, 4)), list(range(4, 8)), list(range(8, 12)), list(range(12, 16))]
+    placements = [3] * 4 + [0] * 12
+    chunks = ctranslate2_engine._chunks(batches, lengths, workers=2, beams=1, placements=placements)
+    assert sorted(map(len, chunks)) == [1, 3] and [batches[0]] in chunks
+    even = ctranslate2_engine._chunks(batches, lengths, workers=2, beams=1, placements=[0] * 16)
+    assert sorted(map(len, even)) == [2, 2]
 
 
 def test_a_chunk_is_re_decoded_together(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:

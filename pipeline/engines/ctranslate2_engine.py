@@ -50,8 +50,8 @@ from pipeline.errors import ModelError
 # Each worker keeps its own beam-search state (the model's weights are shared); beyond this many,
 # the cores left over go to the workers as intra-op threads instead.
 MAX_CPU_WORKERS = 8
-# The glossary's re-decodes search greedily. CTranslate2 steps through a target prefix one token at
-# a time, as dear as a step of the search itself, so each re-decode costs about a whole sentence:
+# The glossary's re-decodes search greedily. In a batch, CTranslate2 steps through a target prefix one
+# token at a time, as dear as a step of the search itself, so each re-decode costs about a whole sentence:
 # with beam 4 the glossary tripled the decoding time of benchmarks/bench_translate.py's worst case
 # (every rendering missing), greedily it about doubles it. The first search keeps ``--beams``.
 REDECODE_BEAMS = 1
@@ -142,7 +142,10 @@ class CTranslate2Engine:
         share = math.ceil(len(requests) / self.workers)
         batches = batches_by_length(lengths, min(self.decoding.batch_size, share), self.decoding.batch_tokens)
         demands = self.decoding.constraints != "off" and any(r.required or r.avoid for r in requests)
-        chunks = _chunks(batches, lengths, self.workers) if demands else [[batch] for batch in batches]
+        placements = [sum(item.count for item in request.required) if self.decoding.constraints == "hard" else 0
+                      for request in requests]
+        chunks = (_chunks(batches, lengths, self.workers, self.decoding.beams, placements) if demands
+                  else [[batch] for batch in batches])
         self.translator  # noqa: B018 - load (and convert) once, before the workers need it
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="zhen-ct2")
         try:
@@ -258,16 +261,21 @@ def _release_translators() -> None:
         engine._translator = None
 
 
-def _chunks(batches: list[list[int]], lengths: Sequence[int], workers: int) -> list[list[list[int]]]:
+def _chunks(batches: list[list[int]], lengths: Sequence[int], workers: int, beams: int,
+            placements: Sequence[int]) -> list[list[list[int]]]:
     """The batches dealt into chunks of about ``GLOSSARY_CHUNK`` rows, a multiple of ``workers`` of
-    them, each chunk about as much work as the others (a batch costs its rows × its longest source:
-    the longest-first batches dealt one by one to the chunk with the least work), so that the
-    workers finish together."""
+    them, each chunk about as much work as the others, so that the workers finish together.
+
+    A batch's search costs its rows × its longest source × ``beams``; each of the ``placements`` a
+    row may need (its renderings, all missing at worst) costs about one greedy decoding of the row
+    (its source's length). The batches, dearest first, are dealt one by one to the chunk with the
+    least work so far."""
     count = workers * math.ceil(sum(map(len, batches)) / (workers * GLOSSARY_CHUNK))
     chunks: list[list[list[int]]] = [[] for _ in range(count)]
     work = [0] * count
-    for cost, batch in sorted(((len(batch) * max(lengths[i] for i in batch), batch) for batch in batches),
-                              key=lambda costed: -costed[0]):
+    costed = [(len(batch) * max(lengths[i] for i in batch) * beams + sum(placements[i] * lengths[i] for i in batch),
+               batch) for batch in batches]
+    for cost, batch in sorted(costed, key=lambda item: -item[0]):
         lightest = work.index(min(work))
         chunks[lightest].append(batch)
         work[lightest] += cost
