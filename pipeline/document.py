@@ -98,6 +98,7 @@ class Paragraph:
     joined_from: list[int] = field(default_factory=list)  # input block numbers merged into this one
     joined_lines: list[int] = field(default_factory=list)  # first input line of each piece, in joined order
     block: int = 0  # input block number (0-based) before any layout repair
+    fills_column: bool = False  # the block's last line runs to the edge of a hard-wrapped column (text input)
     flags: list[Flag] = field(default_factory=list)
     # Where the paragraph sits in a PDF or Word input: page, column and bbox (PDF), or paragraph
     # index, style and table cell (DOCX). Empty for text, whose ``lines`` already say where.

@@ -49,6 +49,24 @@ def test_one_paragraph_per_line_without_blank_lines() -> None:
     assert [block.text for block in blocks] == ["第一段。", "第二段。", "第三段。"]
 
 
+def test_hard_wrapped_text_shows_its_column_width_and_the_blocks_that_fill_it() -> None:
+    lines = ["一二三四五六七八九十"] * 3
+    text = ("\n".join(lines + ["结尾。"]) + "\n\n" + "\n".join(lines + ["满行到边上没有句号的"]) + "\n\n"
+            + "\n".join(lines[:2] + ["结尾。"]) + "\n\n短行\n")
+    blocks = split_blocks(text)
+    assert {block.column_width for block in blocks} == {10}
+    assert [block.fills_column for block in blocks] == [False, True, False, False]
+
+
+@pytest.mark.parametrize("text", [
+    "第一段。\n第二段。\n第三段。",  # one paragraph a line: nothing is wrapped
+    "一二三四五六七八九十\n结尾。\n\n一二三四五六七八九十\n结尾。\n",  # too few wrapped lines to tell
+    "\n\n".join("\n".join(["一" * (8 + n), "二" * (20 - n), "结尾。"]) for n in range(5)),  # no common width
+])
+def test_text_not_hard_wrapped_at_one_width_has_none(text: str) -> None:
+    assert {(block.column_width, block.fills_column) for block in split_blocks(text)} == {(None, False)}
+
+
 def test_markdown_roles_are_kept() -> None:
     blocks = split_blocks("# 标题\n\n正文。\n\n- 列表一\n- 列表二\n\n```\ncode = 1\n```\n\n| a | b |\n")
     assert [(block.kind, block.markup, block.text) for block in blocks] == [

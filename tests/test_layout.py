@@ -367,3 +367,29 @@ def test_a_salutation_is_not_a_fragment(text: str, whole: bool) -> None:
     document = repaired(f"标题\n\n{text}\n\n今天，我们举行论坛。")
     flagged = any(flag.check == "layout-fragment" for flag in document.paragraphs[1].flags)
     assert flagged is not whole
+
+
+# Hard-wrapped at ten characters a line: enough wrapped lines to show the width.
+_WRAPPED_BODY = "\n\n".join(["一二三四五六七八九十\n一二三四五六七八九十\n一二三四五六七八九十\n结尾。"] * 3)
+
+
+def test_a_heading_shaped_block_that_fills_its_column_is_a_cut_paragraph() -> None:
+    cut = "各方一致同意深化合作\n并共同推动项目建设的"  # two full lines, no closing punctuation
+    short = "各方一致同意深化合作"[:7]  # a heading: its line stops short of the edge
+    assert len(cut.split("\n")[-1]) == 10
+    assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{cut}\n\n{_WRAPPED_BODY}") == ["title", *["body"] * 3, "body",
+                                                                              *["body"] * 3]
+    assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{short}\n\n{_WRAPPED_BODY}")[4] == "heading"
+
+
+def test_the_first_block_filling_the_column_is_still_the_title() -> None:
+    title = "共建一带一路倡议十年"  # as wide as the column
+    assert len(title) == 10 and kinds(f"{title}\n\n{_WRAPPED_BODY}")[0] == "title"
+
+
+def test_a_full_line_tells_nothing_where_short_unpunctuated_lines_abound() -> None:
+    # A list of items without closing punctuation: one of them as wide as the column is chance.
+    items = "\n\n".join(["粮食产量保持稳定", "城镇新增就业", "居民收入增长", "物价总体平稳"] * 2)
+    filled = "今年赤字率按百分之三"  # ten characters, like the column
+    assert len(filled) == 10
+    assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{items}\n\n{filled}\n\n{_WRAPPED_BODY}")[12] == "heading"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.layout import reading
+from support.cut_layout import wrap
 from test_layout import repaired
 
 pytest.importorskip("snownlp")
@@ -55,3 +56,43 @@ def test_a_lone_candidate_that_reads_on_says_it_was_weighed_against_a_paragraph_
     [joined] = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
     [flag] = joined.flags
     assert "than it opens a paragraph" in flag.message and "any other block" not in flag.message
+
+
+# A page set in columns of 17 characters, pasted with its line breaks: the first half of the cut
+# paragraph fills both its lines; its continuation reads on less readily than a paragraph opening
+# (by the corpus), but far better than any other block within reach.
+WIDTH = 17
+FIRST_HALF = "中方将向非盟提供总额为1亿美元的无偿军事援助，以支持非洲常备军和危机"
+CONTINUATION = "应对快速反应部队建设。"
+OPENING = "10年来，我们坚守初心、携手同行，推动合作从无到有，蓬勃发展，取得丰硕成果，为世界经济增长注入新动能。"
+CLOSING = "历史告诉我们，合作是唯一正确的选择，我们愿同各方一道，共同维护地区和平稳定，促进共同发展繁荣。"
+LEAD = ("今年是中国恢复联合国合法席位五十周年，中国始终是世界和平的建设者、全球发展的贡献者、国际秩序的维护者。"
+        "中国将继续坚定支持联合国维和行动，同各国一道维护世界和平。")
+
+
+def columns(*paragraphs: str) -> str:
+    return "\n\n".join("\n".join(wrap(paragraph, WIDTH)) for paragraph in paragraphs) + "\n"
+
+
+def test_an_end_that_fills_its_column_joins_the_block_that_reads_on_best_even_below_an_opening() -> None:
+    assert len(FIRST_HALF) == 2 * WIDTH
+    ratios = [reading.reading_ratio(FIRST_HALF, start) for start in (CONTINUATION, OPENING, CLOSING)]
+    assert ratios[0] < 0 and ratios[0] - max(ratios[1:]) >= reading.MARGIN
+    document = repaired(columns("在联合国维和峰会上的讲话", LEAD, FIRST_HALF, OPENING, CONTINUATION, CLOSING))
+    [joined] = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
+    assert joined.source == FIRST_HALF + CONTINUATION
+    [flag] = joined.flags
+    assert flag.check == "layout-join-probable" and "column's edge" in flag.message
+    # Pasted one paragraph a line, nothing shows the cut came at a column's end: apart.
+    unwrapped = repaired("\n\n".join(("在联合国维和峰会上的讲话", LEAD, FIRST_HALF, OPENING, CONTINUATION, CLOSING)))
+    assert not any(paragraph.joined_from for paragraph in unwrapped.paragraphs)
+
+
+def test_a_column_filling_end_weighs_a_paragraph_opening_when_a_block_within_reach_is_taken() -> None:
+    # Another cut (命运共|同体, a word across it) takes a block within reach of the column-filling
+    # end: that block might have been its continuation, so the end must read on as usual, and does not.
+    other_end, other_start = "中国始终是世界和平的建设者，推动构建人类命运共", "同体，促进共同发展繁荣。"
+    document = repaired(columns("在联合国维和峰会上的讲话", LEAD, other_end, FIRST_HALF, other_start, OPENING,
+                                CONTINUATION, CLOSING))
+    joined = [paragraph.source for paragraph in document.paragraphs if paragraph.joined_from]
+    assert joined == [other_end + other_start]

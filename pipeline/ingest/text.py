@@ -8,7 +8,8 @@ space, Latin text with one. Markdown headings, list items, fenced code and table
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import regex
@@ -19,6 +20,8 @@ from pipeline.errors import InputError
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 # One paragraph this long is no prose (a minified or corrupt file); segmenting it would take minutes.
 MAX_LINE_CHARS = 200_000
+# Lines inside paragraphs needed before a common length among them is taken for a column's width.
+MIN_WRAPPED_LINES = 8
 
 _HEADING = regex.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t#]*$")
 _LIST_ITEM = regex.compile(r"^([ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+)(.*)$")
@@ -37,6 +40,10 @@ class Block:
     text: str
     first_line: int
     last_line: int
+    # When the text was hard-wrapped at a fixed width (in characters): the width, and whether this
+    # block's last line runs to it, as the last line of a paragraph cut at a column's end does.
+    column_width: int | None = None
+    fills_column: bool = False
 
 
 def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
@@ -130,9 +137,11 @@ def split_blocks(text: str) -> list[Block]:
     one_per_line = not any(not line.strip() for line in _inner_lines(lines))
     blocks: list[Block] = []
     pending: list[tuple[int, str]] = []
+    wrapped: dict[int, list[str]] = {}  # block number → its lines, for text blocks
 
     def flush() -> None:
         if pending:
+            wrapped[len(blocks)] = [line.strip() for _, line in pending]
             blocks.append(Block(len(blocks), "text", "", join_wrapped_lines([l for _, l in pending]),
                                 pending[0][0], pending[-1][0]))
             pending.clear()
@@ -166,7 +175,22 @@ def split_blocks(text: str) -> list[Block]:
                 flush()
         index += 1
     flush()
+    width = column_width(list(wrapped.values()))
+    if width is not None:
+        blocks = [replace(block, column_width=width, fills_column=len(wrapped[block.number][-1]) >= width)
+                  if block.number in wrapped
+                  else block for block in blocks]
     return [block for block in blocks if block.text.strip() or block.markup.strip()]
+
+
+def column_width(wrapped: list[list[str]]) -> int | None:
+    """The width in characters the text was hard-wrapped at, if it was: the length most lines inside a
+    paragraph (every line but its last) have, shared by at least half of them and seen often enough."""
+    inner = [len(line) for lines in wrapped for line in lines[:-1]]
+    if len(inner) < MIN_WRAPPED_LINES:
+        return None
+    width, count = Counter(inner).most_common(1)[0]
+    return width if count >= len(inner) / 2 else None
 
 
 def _inner_lines(lines: list[str]) -> list[str]:

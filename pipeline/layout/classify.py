@@ -13,6 +13,7 @@ functions only read the signs; :mod:`pipeline.layout_repair` decides what to joi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import regex
 
@@ -58,6 +59,9 @@ _CAPTION_SIGNS = regex.compile(
 _SALUTATION = regex.compile(r"^(?:尊敬的|各位|亲爱的|女士们|先生们|朋友们|同志们|同事们|记者朋友们|老师们|同学们)")
 _SALUTATION_END = regex.compile(r"[，,：:！!]$")
 MAX_TITLE_CHARS = 150
+# A last line that fills the column is evidence of a cut only while the lines that could fill it by
+# chance are few: short lines without closing punctuation, fewer than this share of the width.
+MAX_CHANCE_FILLS = 0.25
 _DATE = r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*[\d〇零一二三四五六七八九十]{1,3}\s*月(?:\s*[\d〇零一二三四五六七八九十]{1,3}\s*日)?)?"
 # "（2023年10月18日，北京）", "2019年5月8日", "（2023年9月）"
 _DATELINE = regex.compile(rf"^[(（]?\s*{_DATE}(?:\s*[，,、]\s*[\p{{Han}}·]{{1,20}})?\s*[)）]?$")
@@ -233,12 +237,12 @@ def _kind(block: Block, blocks: Sequence[Block], index: int) -> str:
 
 
 def _heading_is_fragment(blocks: Sequence[Block], index: int) -> bool:
-    """A heading-shaped block that is really a cut end: a quote left open, no text after it, or a
-    continuation right after it."""
+    """A heading-shaped block that is really a cut end: a quote left open, a last line that runs to
+    the edge of a hard-wrapped column, no text after it, or a continuation right after it."""
     text = blocks[index].text
     if not is_cut_end(text):
         return False
-    if open_quotes(text) > 0:
+    if open_quotes(text) > 0 or blocks[index].fills_column:
         return True
     following = [block for block in blocks[index + 1:]
                  if not (block.kind == "text" and (is_credit(block.text) or is_caption(block.text)))]
@@ -285,9 +289,23 @@ def _front_matter_kind(block: Block, index: int, previous: Sequence[str]) -> str
     return None
 
 
+def column_fill_telling(blocks: Sequence[Block]) -> bool:
+    """Whether a block's last line running to the column's edge tells a cut: not when the document
+    sets many short lines without closing punctuation of its own (headings, list items), of which
+    about one in ``width`` comes out exactly as wide as the column by chance."""
+    width = next((block.column_width for block in blocks if block.column_width), None)
+    if width is None:
+        return False
+    short = sum(1 for block in blocks if block.kind == "text" and not block.fills_column
+                and looks_like_heading(block.text) and not is_credit(block.text))
+    return short <= MAX_CHANCE_FILLS * width
+
+
 def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
     """Give each block a kind; the document's first block, when heading-shaped, becomes its title,
     and a subtitle (``——……``) and date, place and author lines right under it are recognised."""
+    if not column_fill_telling(blocks):
+        blocks = [replace(block, fills_column=False) for block in blocks]
     paragraphs: list[Paragraph] = []
     for index, block in enumerate(blocks):
         kind = _front_matter_kind(block, index, [paragraph.kind for paragraph in paragraphs]) or _kind(block, blocks, index)
@@ -295,6 +313,6 @@ def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
             kind = "title"
         paragraphs.append(Paragraph(
             id=f"p{len(paragraphs) + 1}", kind=kind, source=block.text, markup=block.markup,
-            lines=(block.first_line, block.last_line), block=block.number,
+            lines=(block.first_line, block.last_line), block=block.number, fills_column=block.fills_column,
         ))
     return paragraphs

