@@ -42,6 +42,7 @@ RULES = (
     ("dependent start", "the second half cannot stand alone"),
     ("construction completed", "a construction begun at the cut"),
     ("corpus reading", "reads on in a Chinese newspaper corpus"),
+    ("column-filling end, lone block after it", "is the only text that could continue it"),
     ("unfinished end + headless start, by counting", "no other unfinished end or headless start"),
 )
 

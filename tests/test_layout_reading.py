@@ -96,3 +96,14 @@ def test_a_column_filling_end_weighs_a_paragraph_opening_when_a_block_within_rea
                                 CONTINUATION, CLOSING))
     joined = [paragraph.source for paragraph in document.paragraphs if paragraph.joined_from]
     assert joined == [other_end + other_start]
+
+
+def test_a_column_filling_end_takes_the_lone_block_after_it() -> None:
+    document = repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, CONTINUATION))
+    [joined] = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
+    assert joined.source == FIRST_HALF + CONTINUATION
+    [flag] = joined.flags
+    assert flag.check == "layout-join-probable" and "the only text that could continue it" in flag.message
+    # Without the full line, the lone block must read on by the margin by itself, and does not.
+    unwrapped = repaired("\n\n".join(("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, CONTINUATION)))
+    assert not any(paragraph.joined_from for paragraph in unwrapped.paragraphs)

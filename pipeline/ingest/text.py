@@ -21,7 +21,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 # One paragraph this long is no prose (a minified or corrupt file); segmenting it would take minutes.
 MAX_LINE_CHARS = 200_000
 # Lines inside paragraphs needed before a common length among them is taken for a column's width.
-MIN_WRAPPED_LINES = 8
+MIN_WRAPPED_LINES = 5
 
 _HEADING = regex.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t#]*$")
 _LIST_ITEM = regex.compile(r"^([ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+)(.*)$")

