@@ -58,9 +58,28 @@ def test_a_start_on_what_no_sentence_opens_with_is_headless(text: str, shown: st
     "甲段。",
     "我相信，只要大家齐心协力。",
     "“一带一路”倡议提出十年。",
+    # A person's name the dictionary does not list, its surname a lone character or a classifier.
+    "王毅指出，疫情阻碍了人员往来。",
+    "张德江表示，香港具有独特优势。",
+    "李强说，今年经济运行稳中向好。",
+    "林剑说，开放永不止步。",
 ])
 def test_a_start_a_sentence_may_open_with_is_not_headless(text: str) -> None:
     assert headless_start(text) is None
+
+
+def test_a_paragraph_opening_with_a_name_is_not_taken_for_the_second_half_of_a_cut() -> None:
+    # Two paragraphs of a news report (Xinhua, 7 March 2021: Wang Yi's press conference) cut at
+    # column ends and interleaved, the second first half opening with 王毅. Counting once joined the
+    # first cut end (…的) to it, taking 王 for a character that opens no sentence.
+    first_a = "王毅说，我们以“共商”为引领，成功召开“一带一路”国际合作高级别视频会及30多场专业会议，高质量共建“一带一路”的"
+    first_b = "王毅指出，疫情阻碍了人员往来，但阻隔不了伙伴国家对共建“一带一路”的投入和支"
+    second_a = "理念更加深入人心。我们以“共建”为方向，统筹做好疫情防控和复工复产。"
+    second_b = "持。在各方共同努力下，我们努力打造“健康丝绸之路”。"
+    document = repaired(f"标题\n\n{first_a}{CAPTION}{first_b}\n\n{second_a}\n\n{second_b}")
+    joined = [paragraph.source for paragraph in document.paragraphs if paragraph.joined_from]
+    assert not any(first_a + first_b in source for source in joined)
+    assert first_b + second_b in joined  # 支|持: a word across the cut
 
 
 CAPTION = "\n\n图为工人在港口码头作业。\n\n董江辉 摄\n\n"

@@ -22,6 +22,7 @@ import regex
 from pipeline.glossary.general import best_segmentation, word_classes
 
 _EDGE_CHARS = 8
+NAME_CHARS = 4  # a surname and a given name of one or two characters, and one more to end the name
 _LEADING_HAN = regex.compile(r"^\p{Han}+")
 _TRAILING_HAN = regex.compile(r"\p{Han}+$")
 _TRAILING_NUMBER = regex.compile(r"[0-9０-９]$")
@@ -84,11 +85,26 @@ def headless_start(text: str) -> str | None:
     first = _words(head)[0]
     word_class = classes.get(first, "")
     if word_class in _ATTACHING_CLASSES:
-        return f"it starts with the {_ATTACHING_CLASSES[word_class]} “{first}”, with nothing before it to attach to"
-    if len(first) > 1 or word_class in _FREE_OPENING_CLASSES or first in _FREE_OPENING_CHARACTERS:
+        reason = f"it starts with the {_ATTACHING_CLASSES[word_class]} “{first}”, with nothing before it to attach to"
+    elif len(first) > 1 or word_class in _FREE_OPENING_CLASSES or first in _FREE_OPENING_CHARACTERS:
         return None
-    if any(head[:length] in classes for length in range(2, len(head) + 1)):
+    elif any(head[:length] in classes for length in range(2, len(head) + 1)):
         return None  # the character begins a word after all (可|再生能源 is 可再生能源)
-    if word_class == "n":
+    elif word_class == "n":
         return None  # a one-character noun may be a subject (党的……, 甲方 spelt 甲 in a contract)
-    return f"it starts with “{first}”, a character that forms no word with what follows and opens no sentence"
+    else:
+        reason = f"it starts with “{first}”, a character that forms no word with what follows and opens no sentence"
+    return None if _opens_with_a_name(head) else reason
+
+
+def _opens_with_a_name(head: str) -> bool:
+    """Whether ``head`` opens with a person's name, which the dictionary does not list (王毅指出…,
+    张德江表示…: a surname that is also a lone character or a classifier): jieba's tagging model for
+    words it does not know reads the first word as a name (``nr``)."""
+    try:
+        from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
+    except ImportError:
+        return False
+    _, states = viterbi(head[:NAME_CHARS], char_state_tab_P, start_P, trans_P, emit_P)
+    length = next((index + 1 for index, (position, _) in enumerate(states) if position in "ES"), len(states))
+    return length > 1 and states[0][1].startswith("nr")
