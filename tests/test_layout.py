@@ -185,6 +185,15 @@ def test_join_across_distance_by_quotation_moves_following_text() -> None:
     assert document.paragraphs[1].joined_from == [1, 5]
 
 
+def test_body_paragraphs_between_the_halves_follow_the_rejoined_paragraph() -> None:
+    # The second half was printed after the next two paragraphs; they stay where they were, after
+    # the rejoined paragraph, and what followed the second half comes after them, not before.
+    text = "标题\n\n第一段写道:“合作\n\n甲段。\n\n乙段。\n\n共赢”是目标。\n\n丙段接着说。"
+    document = repaired(text)
+    assert [p.source for p in document.paragraphs] == [
+        "标题", "第一段写道:“合作共赢”是目标。", "甲段。", "乙段。", "丙段接着说。"]
+
+
 def test_join_across_distance_by_glossary_term() -> None:
     glossary = Glossary([GlossaryEntry(zh="鲁班工坊", en="Luban Workshop")])
     text = "标题\n\n近年来,在元首外交的关心推动下,仅在非洲大地,就已有17家鲁班\n\n另一段。\n\n工坊,成为名片。"
@@ -393,3 +402,11 @@ def test_a_full_line_tells_nothing_where_short_unpunctuated_lines_abound() -> No
     filled = "今年赤字率按百分之三"  # ten characters, like the column
     assert len(filled) == 10
     assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{items}\n\n{filled}\n\n{_WRAPPED_BODY}")[12] == "heading"
+
+
+def test_a_column_filling_cut_end_before_a_credit_is_no_caption() -> None:
+    cut = "一路繁花。中欧班列为"  # one full line, stopping mid-sentence
+    assert len(cut) == 10
+    assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{cut}\n\n原勇 摄\n\n{_WRAPPED_BODY}")[4:6] == ["body", "credit"]
+    # Without the full line, text right before a credit is its caption, as before.
+    assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{cut[:8]}\n\n原勇 摄\n\n{_WRAPPED_BODY}")[4:6] == ["caption", "credit"]

@@ -227,7 +227,8 @@ def _kind(block: Block, blocks: Sequence[Block], index: int) -> str:
         return "credit"
     if is_caption(text) or (index + 1 < len(blocks) and blocks[index + 1].kind == "text"
                             and is_credit(blocks[index + 1].text) and len(text) <= MAX_CAPTION_CHARS
-                            and not looks_like_heading(text)):
+                            and not looks_like_heading(text)
+                            and not (block.fills_column and is_cut_end(text))):  # a paragraph cut at a column's end
         return "caption"
     if looks_like_heading(text) and not _heading_is_fragment(blocks, index):
         return "heading"

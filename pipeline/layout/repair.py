@@ -12,7 +12,8 @@ paragraphs so that:
   its evidence is and no other pairing of either half has any; otherwise it is flagged as probable,
   and when two pairings are about as likely, or nothing but position speaks for one, the blocks stay
   apart and are flagged as fragments ("paragraph seems cut") for the reviewer;
-- the text that followed a moved half moves with it, so the paragraphs come in reading order;
+- the text that followed a moved half moves with it, so the paragraphs come in reading order (a column
+  read out of turn), but body blocks standing alone between the halves follow the rejoined paragraph;
 - a credit is folded into the caption before it, and captions follow the section they interrupted;
 - nothing is lost or duplicated: every character of every block ends up in exactly one paragraph.
 
@@ -36,6 +37,7 @@ from pipeline.layout.evidence import SHORT_RUN_REASON, Evidence, join_evidence
 from pipeline.layout.pairing import FORWARD_REACH, pair_by_structure
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
+SECTION_KINDS = frozenset({"title", "heading"})  # a block of these kinds opens a section
 _INNER_CLAUSE_MARK = regex.compile(r"[，,、；;]")
 # Halves of one paragraph lie on the same page or the next: looking further only finds chance matches
 # (and costs time in proportion to the document's length squared).
@@ -77,7 +79,7 @@ def repair_layout(document: Document, glossary: Glossary | None = None) -> None:
             flow.append(paragraph)
     fragments = [_fragment(paragraph) for paragraph in flow]
     joins = find_joins(flow, fragments, glossary, document.text)
-    merged = _merge(flow, reading_order(len(flow), joins), joins, fragments)
+    merged = _merge(flow, reading_order(flow, joins), joins, fragments)
     paragraphs = _place_asides(merged, asides)
     for number, paragraph in enumerate(paragraphs, start=1):
         paragraph.id = f"p{number}"
@@ -257,9 +259,14 @@ def _drop_cycles(count: int, joins: dict[int, _Join]) -> None:
         del joins[weakest]
 
 
-def reading_order(count: int, joins: dict[int, _Join]) -> list[int]:
-    """Flow indices in reading order: each chunk followed by the chunk its last paragraph continues in."""
-    chunks = _chunks(count, joins)
+def reading_order(flow: Sequence[Paragraph], joins: dict[int, _Join]) -> list[int]:
+    """Flow indices in reading order: each chunk followed by the chunk its last paragraph continues in
+    (a column read out of turn: the text after a second half came with it), except where only
+    standalone body blocks lie between a first half and the second half after it. Whether those
+    belonged after the whole moved chunk (a sidebar) or right after the rejoined paragraph (the
+    paragraphs it was printed after) the text does not tell, so they go right after it, where
+    being wrong displaces them least."""
+    chunks = _chunks(len(flow), joins)
     successors = _successors(chunks, joins)
     continued = set(successors.values())
     order: list[int] = []
@@ -270,6 +277,16 @@ def reading_order(count: int, joins: dict[int, _Join]) -> list[int]:
         while current is not None:
             order.extend(chunks[current])
             current = successors.get(current)
+    chunk_of = {index: number for number, chunk in enumerate(chunks) for index in chunk}
+    for end, join in sorted(joins.items()):
+        between = range(chunk_of[end] + 1, chunk_of[join.start])
+        if (not between or any(number in continued or number in successors for number in between)
+                or flow[chunks[between[0]][0]].kind in SECTION_KINDS):
+            continue  # adjacent halves, a chain, or a new section between: the chunks stand
+        stranded = [index for number in between for index in chunks[number]]
+        order = [index for index in order if index not in stranded]
+        place = order.index(join.start) + 1
+        order[place:place] = stranded
     return order
 
 

@@ -13,6 +13,7 @@ with the truth: for each cut, the input block numbers of the two halves. Block n
 
 from __future__ import annotations
 
+import bisect
 import random
 from pathlib import Path
 import zlib
@@ -46,6 +47,7 @@ class CutDocument:
     text: str
     joins: list[tuple[int, int]] = field(default_factory=list)  # (block of the first half, block of the second)
     kinds: dict[int, str] = field(default_factory=dict)  # block number -> "first half", "second half", "caption", …
+    origin: dict[int, int] = field(default_factory=dict)  # block number of a text piece -> its paragraph in the original
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -119,6 +121,8 @@ def cut_document(name: str, text: str, seed: int | None = None) -> CutDocument |
     position = {label: number for number, (label, _) in enumerate(items)}
     for number, (label, _) in enumerate(items):
         document.kinds[number] = label.split()[0]
+        if label.split()[-1].isdigit():
+            document.origin[number] = int(label.split()[-1])
     for index in chosen:
         document.joins.append((position[f"first {index}"], position[f"second {index}"]))
     return document
@@ -179,6 +183,7 @@ def score(cut: CutDocument, paragraphs: list) -> dict:
     return {
         "document": cut.name,
         "cuts": len(truth),
+        "misplaced_paragraphs": misplaced(cut, paragraphs),
         "joins_made": len(made),
         "correct_joins": len(correct),
         "flagged_correct_joins": sum(1 for join in correct if join[2]),
@@ -187,6 +192,18 @@ def score(cut: CutDocument, paragraphs: list) -> dict:
         "missed": sorted(truth - {(join[0], join[1]) for join in made}),
         "wrong": [[join[0], join[1]] for join in wrong],
     }
+
+
+def misplaced(cut: CutDocument, paragraphs: list) -> int:
+    """How many text paragraphs of the repair are out of the original's order: all of them but the
+    longest run that is in order (each counted by the original paragraph of its first piece)."""
+    sequence = [cut.origin[(paragraph.joined_from or [paragraph.block])[0]] for paragraph in paragraphs
+                if (paragraph.joined_from or [paragraph.block])[0] in cut.origin]
+    tails: list[int] = []  # patience sorting: the longest strictly increasing subsequence
+    for value in sequence:
+        place = bisect.bisect_left(tails, value)
+        tails[place:place + 1] = [value]
+    return len(sequence) - len(tails)
 
 
 def totals(rows: list[dict]) -> dict:
@@ -203,4 +220,5 @@ def totals(rows: list[dict]) -> dict:
         "recall": round(correct / cuts, 4) if cuts else 1.0,
         "wrong_joins_without_flag": sum(row["wrong_joins_without_flag"] for row in rows),
         "flagged_correct_joins": sum(row["flagged_correct_joins"] for row in rows),
+        "misplaced_paragraphs": sum(row["misplaced_paragraphs"] for row in rows),
     }
