@@ -4,8 +4,9 @@ Each document of ``tests/data/official`` with at least six paragraphs is cut thr
 ``tests/support/cut_layout.py`` (seeded, so every run sees the same damage: paragraphs cut at a
 line end mid-sentence, a caption and credit between the halves, second halves moved after other
 paragraphs, hard-wrapped lines), repaired, and compared with the truth. Prints JSON: in total and
-per document, the joins made, the correct ones, precision, recall and wrong joins left without a
-review flag; per evidence rule, the correct and wrong joins whose flag names it.
+per document, the joins made, the correct ones, precision, recall, wrong joins left without a
+review flag and paragraphs out of the original order; per evidence rule, the correct and wrong
+joins whose flag names it.
 
     python benchmarks/bench_layout_repair.py [--seed N] [--show-text]
 
