@@ -290,7 +290,7 @@ def _front_matter_kind(block: Block, index: int, previous: Sequence[str]) -> str
     return None
 
 
-def column_fill_telling(blocks: Sequence[Block]) -> bool:
+def full_lines_are_evidence(blocks: Sequence[Block]) -> bool:
     """Whether a block's last line running to the column's edge tells a cut: not when the document
     sets many short lines without closing punctuation of its own (headings, list items), of which
     about one in ``width`` comes out exactly as wide as the column by chance."""
@@ -305,7 +305,7 @@ def column_fill_telling(blocks: Sequence[Block]) -> bool:
 def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
     """Give each block a kind; the document's first block, when heading-shaped, becomes its title,
     and a subtitle (``——……``) and date, place and author lines right under it are recognised."""
-    if not column_fill_telling(blocks):
+    if not full_lines_are_evidence(blocks):
         blocks = [replace(block, fills_column=False) for block in blocks]
     paragraphs: list[Paragraph] = []
     for index, block in enumerate(blocks):
