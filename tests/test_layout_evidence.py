@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from pipeline.document import Document
-from pipeline.ingest.text import split_blocks
-from pipeline.layout.classify import classify_blocks
 from pipeline.layout.evidence import (
     CERTAIN_WORD_GAIN, cannot_open_paragraph, closes_open_mark, dictionary_word, document_phrase, join_evidence,
     short_document_phrase,
 )
-from pipeline.layout.repair import repair_layout
-
-
-def repaired(text: str) -> Document:
-    document = Document(path=Path("test.zh.txt"), text=text)
-    document.paragraphs = classify_blocks(split_blocks(text))
-    repair_layout(document)
-    return document
+from test_layout import repaired
 
 
 @pytest.mark.parametrize("end, start, expected", [

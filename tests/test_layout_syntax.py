@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from pipeline.document import Document
-from pipeline.ingest.text import split_blocks
-from pipeline.layout.classify import classify_blocks
-from pipeline.layout.repair import repair_layout
 from pipeline.layout.syntax import dangling_end, headless_start
-
-
-def repaired(text: str) -> Document:
-    document = Document(path=Path("test.zh.txt"), text=text)
-    document.paragraphs = classify_blocks(split_blocks(text))
-    repair_layout(document)
-    return document
+from test_layout import repaired
 
 
 @pytest.mark.parametrize("text, word", [
