@@ -305,7 +305,7 @@ def full_lines_are_evidence(blocks: Sequence[Block]) -> bool:
 def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
     """Give each block a kind; the document's first block, when heading-shaped, becomes its title,
     and a subtitle (``——……``) and date, place and author lines right under it are recognised."""
-    if not full_lines_are_evidence(blocks):
+    if any(block.fills_column for block in blocks) and not full_lines_are_evidence(blocks):
         blocks = [replace(block, fills_column=False) for block in blocks]
     paragraphs: list[Paragraph] = []
     for index, block in enumerate(blocks):

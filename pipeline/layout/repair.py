@@ -205,11 +205,10 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     within_reach = [item for item in candidates if 0 < item[1] - item[0] <= FORWARD_REACH
                     and any("runs across the cut" in piece.reason for piece in item[2])]
     contested = {("end", item[0]) for item in within_reach} | {("start", item[1]) for item in within_reach}
-    for end, start, reason in pair_by_structure(flow, [fragment.cut_end for fragment in fragments], set(joins),
-                                                joined_starts, contested):
+    cut_ends = [fragment.cut_end for fragment in fragments]
+    for end, start, reason in pair_by_structure(flow, cut_ends, set(joins), joined_starts, contested):
         joins[end] = _Join(start, False, reason)
-    for end, start, reason in pair_by_reading(flow, [fragment.cut_end for fragment in fragments], set(joins),
-                                              {join.start for join in joins.values()}):
+    for end, start, reason in pair_by_reading(flow, cut_ends, set(joins), {join.start for join in joins.values()}):
         joins[end] = _Join(start, False, reason)
     _drop_cycles(len(flow), joins)
     return joins
@@ -284,7 +283,8 @@ def reading_order(flow: Sequence[Paragraph], joins: dict[int, _Join]) -> list[in
                 or flow[chunks[between[0]][0]].kind in SECTION_KINDS):
             continue  # adjacent halves, a chain, or a new section between: the chunks stand
         stranded = [index for number in between for index in chunks[number]]
-        order = [index for index in order if index not in stranded]
+        moving = set(stranded)
+        order = [index for index in order if index not in moving]
         place = order.index(join.start) + 1
         order[place:place] = stranded
     return order
