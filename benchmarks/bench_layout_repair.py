@@ -42,7 +42,7 @@ RULES = (
     ("clause mark + dependent start", "the second cannot stand alone"),
     ("dependent start", "the second half cannot stand alone"),
     ("construction completed", "a construction begun at the cut"),
-    ("corpus reading", "reads on in a Chinese newspaper corpus"),
+    ("corpus reading", "in a Chinese newspaper corpus"),
     ("column-filling end, lone block after it", "is the only text that could continue it"),
     ("unfinished end + headless start, by counting", "no other unfinished end or headless start"),
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.ingest.text import join_wrapped_lines, read_document, split_blocks
+from pipeline.ingest.text import join_wrapped_lines, pushed_to_next_line, read_document, split_blocks
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
@@ -56,6 +56,19 @@ def test_hard_wrapped_text_shows_its_column_width_and_the_blocks_that_fill_it() 
     blocks = split_blocks(text)
     assert {block.column_width for block in blocks} == {10}
     assert [block.fills_column for block in blocks] == [False, True, False, False]
+
+
+def test_a_line_ended_early_for_a_number_that_would_not_fit_counts_as_full() -> None:
+    # Wrapped at 10: "2023年" does not fit after eight characters, so those lines end there; more
+    # lines end early than run to the edge.
+    pushed = ["一二三四五六七八", "2023年一二三四"]
+    lines = ["一二三四五六七八九十", *pushed, *pushed, *pushed, "结尾。"]
+    text = "\n".join(lines) + "\n\n一二三四五六七八九十\n一二三四五六七八\n\n一二三四五六七八九十\n一二三\n"
+    blocks = split_blocks(text)
+    assert {block.column_width for block in blocks} == {10}
+    assert [(block.fills_column, block.column_shortfall) for block in blocks] == [(False, 7), (False, 2), (False, 7)]
+    assert pushed_to_next_line(2, "2023年十月") == "2023" and pushed_to_next_line(4, "2023年十月") is None
+    assert pushed_to_next_line(2, "十月2023年") is None and pushed_to_next_line(None, "2023年") is None
 
 
 @pytest.mark.parametrize("text", [

@@ -410,3 +410,18 @@ def test_a_column_filling_cut_end_before_a_credit_is_no_caption() -> None:
     assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{cut}\n\n原勇 摄\n\n{_WRAPPED_BODY}")[4:6] == ["body", "credit"]
     # Without the full line, text right before a credit is its caption, as before.
     assert kinds(f"标题\n\n{_WRAPPED_BODY}\n\n{cut[:8]}\n\n原勇 摄\n\n{_WRAPPED_BODY}")[4:6] == ["caption", "credit"]
+
+
+def test_a_short_last_line_joins_the_number_that_would_not_fit_on_it() -> None:
+    # Wrapped at ten: "2023年" does not fit after eight characters, so the line ended there and the
+    # number opens the next column. A heading-shaped block as it stands, but the geometry says cut.
+    cut, continuation = "会议决定，今年增长", "2023年目标如期实现。"
+    assert len(cut) == 9
+    document = repaired(f"标题\n\n{_WRAPPED_BODY}\n\n{cut}\n\n{_WRAPPED_BODY}\n\n{continuation}")
+    [joined] = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
+    assert joined.source == cut + continuation and joined.kind == "body"
+    [flag] = joined.flags
+    assert flag.check == "layout-join-probable" and "“2023”" in flag.message and "1 characters short" in flag.message
+    # Four characters short, the number would have fit: the line ended for another reason.
+    apart = repaired(f"标题\n\n{_WRAPPED_BODY}\n\n会议决定今年\n\n{_WRAPPED_BODY}\n\n{continuation}")
+    assert not any(paragraph.joined_from for paragraph in apart.paragraphs)

@@ -6,16 +6,19 @@ from __future__ import annotations
 import pytest
 
 from pipeline.layout import reading
-from support.cut_layout import wrap
+from pipeline.ingest.text import split_blocks
+from support.cut_layout import official_set, wrap
 from test_layout import repaired
 
 pytest.importorskip("snownlp")
+
+FAR_BETTER = 3.0  # a natural-log ratio: twenty times more readily
 
 
 def test_a_continuation_reads_on_from_the_cut_end_far_better_than_a_paragraph_opening() -> None:
     end = "我谨代表中国政府和中国人民，并以我"
     continuation, opening = "个人的名义，对各位嘉宾表示热烈欢迎！", "10年来，我们坚守初心、携手同行。"
-    assert reading.reading_ratio(end, continuation) - reading.reading_ratio(end, opening) >= reading.MARGIN
+    assert reading.reading_ratio(end, continuation) - reading.reading_ratio(end, opening) >= FAR_BETTER
     # A paragraph's usual opening reads better as one than straight after a cut end.
     assert reading.reading_ratio(end, opening) < 0
 
@@ -41,7 +44,7 @@ def test_a_block_two_cut_ends_read_into_is_left_to_the_reviewer() -> None:
 def test_a_lone_candidate_must_read_on_by_the_margin_itself() -> None:
     # The only block within reach, reading on a little but not by the margin: apart.
     end, start = "在此背景下,各方表示,要继续推进", "我们认为,项目最终完成。"
-    assert 0 > reading.reading_ratio(end, start) > -reading.MARGIN
+    assert 0 > reading.reading_ratio(end, start) > -FAR_BETTER
     assert not any(paragraph.joined_from for paragraph in repaired(f"标题\n\n{end}\n\n{start}").paragraphs)
 
 
@@ -77,7 +80,7 @@ def columns(*paragraphs: str) -> str:
 def test_an_end_that_fills_its_column_joins_the_block_that_reads_on_best_even_below_an_opening() -> None:
     assert len(FIRST_HALF) == 2 * WIDTH
     ratios = [reading.reading_ratio(FIRST_HALF, start) for start in (CONTINUATION, OPENING, CLOSING)]
-    assert ratios[0] < 0 and ratios[0] - max(ratios[1:]) >= reading.MARGIN
+    assert ratios[0] < 0 and ratios[0] - max(ratios[1:]) >= FAR_BETTER
     document = repaired(columns("在联合国维和峰会上的讲话", LEAD, FIRST_HALF, OPENING, CONTINUATION, CLOSING))
     [joined] = [paragraph for paragraph in document.paragraphs if paragraph.joined_from]
     assert joined.source == FIRST_HALF + CONTINUATION
@@ -107,3 +110,22 @@ def test_a_column_filling_end_takes_the_lone_block_after_it() -> None:
     # Without the full line, the lone block must read on by the margin by itself, and does not.
     unwrapped = repaired("\n\n".join(("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, CONTINUATION)))
     assert not any(paragraph.joined_from for paragraph in unwrapped.paragraphs)
+
+
+def test_ends_are_weighed_together_so_an_end_takes_its_next_best_block_when_another_end_reads_into_its_best() -> None:
+    # A real speech cut three times (tests/data/official, the tested damage): "…首先，我谨代表" reads on
+    # best into "的促膝相谈…", which continues "…曾经" far more readily, so each takes its own.
+    [cut] = [cut for cut in official_set() if cut.name == "15_brf2_welcome_banquet_toast_2019#3"]
+    blocks = {block.number: block.text for block in split_blocks(cut.text)}
+    (first_end, first_start), (second_end, second_start) = [pair for pair in cut.joins
+                                                             if blocks[pair[0]].endswith(("我谨代表", "曾经"))]
+    shared = first_start if blocks[first_start].startswith("的") else second_start
+    assert all(reading.reading_ratio(blocks[end], blocks[shared]) > reading.reading_ratio(blocks[end], blocks[start])
+               for end, start in cut.joins if blocks[end].endswith("我谨代表"))
+    document = repaired(cut.text)
+    joined = {tuple(paragraph.joined_from) for paragraph in document.paragraphs}
+    assert (first_end, first_start) in joined and (second_end, second_start) in joined
+    [flag] = next(paragraph for paragraph in document.paragraphs
+                  if paragraph.source.startswith(blocks[first_end][:10])).flags
+    assert flag.check == "layout-join-probable" and "probability" in flag.message
+

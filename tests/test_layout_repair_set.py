@@ -17,10 +17,10 @@ from pipeline.layout.repair import repair_layout
 from support.cut_layout import OFFICIAL, misplaced, official_set, paragraphs_of, score, totals, wrap
 
 # Measured on the set (benchmarks/bench_layout_repair.py): the floor below which recall must not fall.
-RECALL_FLOOR = 0.77
-# Paragraphs of the repaired set out of the original order (all but the longest run in order): 32,
+RECALL_FLOOR = 0.84
+# Paragraphs of the repaired set out of the original order (all but the longest run in order): 25,
 # most of them second halves left apart; 47 when the text after a second half always moved with it.
-MISPLACED_CEILING = 35
+MISPLACED_CEILING = 28
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +109,8 @@ def test_an_intact_official_text_hard_wrapped_at_any_width_comes_out_unjoined(pa
                 if paragraph.kind not in {"caption", "credit"} and len(paragraph.joined_from) > 1] == [], width
 
 
-@pytest.mark.xfail(strict=True, reason="recall goal 0.9 not reached: cuts between two words leave no linguistic "
-                                       "evidence the repair accepts, so those halves are flagged, not joined")
+@pytest.mark.xfail(strict=True, reason="recall goal 0.9 not reached: where a cut falls between two words, the "
+                                       "corpus model often reads on from it into another block about as well")
 def test_recall_goal(results: list) -> None:
     rows = [score(cut, document.paragraphs) for cut, document in results]
     assert totals(rows)["recall"] >= 0.9

@@ -27,6 +27,8 @@ _HEADING = regex.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t#]*$")
 _LIST_ITEM = regex.compile(r"^([ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+)(.*)$")
 _FENCE = regex.compile(r"^[ \t]*(```|~~~)")
 _TABLE_ROW = regex.compile(r"^[ \t]*\|.*\|[ \t]*$")
+# What a wrap never breaks: a number or a Latin word, with its decimal point or percent sign.
+UNBREAKABLE_RUN = regex.compile(r"[A-Za-z0-9０-９][A-Za-z0-9０-９.%％]*")
 _WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026]")
 
 
@@ -44,6 +46,7 @@ class Block:
     # block's last line runs to it, as the last line of a paragraph cut at a column's end does.
     column_width: int | None = None
     fills_column: bool = False
+    column_shortfall: int | None = None  # characters the last line stops short of that width
 
 
 def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
@@ -177,7 +180,8 @@ def split_blocks(text: str) -> list[Block]:
     flush()
     width = column_width(list(wrapped.values()))
     if width is not None:
-        blocks = [replace(block, column_width=width, fills_column=len(wrapped[block.number][-1]) >= width)
+        blocks = [replace(block, column_width=width, fills_column=len(wrapped[block.number][-1]) >= width,
+                          column_shortfall=max(0, width - len(wrapped[block.number][-1])))
                   if block.number in wrapped
                   else block for block in blocks]
     return [block for block in blocks if block.text.strip() or block.markup.strip()]
@@ -185,12 +189,24 @@ def split_blocks(text: str) -> list[Block]:
 
 def column_width(wrapped: list[list[str]]) -> int | None:
     """The width in characters the text was hard-wrapped at, if it was: the length most lines inside a
-    paragraph (every line but its last) have, shared by at least half of them and seen often enough."""
-    inner = [len(line) for lines in wrapped for line in lines[:-1]]
+    paragraph (every line but its last) have, shared by at least half of them and seen often enough.
+    A line ended early because the number or Latin word opening the next would not fit counts as full."""
+    inner = [(len(line), lines[number + 1]) for lines in wrapped for number, line in enumerate(lines[:-1])]
     if len(inner) < MIN_WRAPPED_LINES:
         return None
-    width, count = Counter(inner).most_common(1)[0]
-    return width if count >= len(inner) / 2 else None
+
+    def full_at(width: int) -> int:
+        return sum(1 for length, following in inner
+                   if length == width or pushed_to_next_line(width - length, following))
+
+    width = max({length for length, _ in inner}, key=lambda width: (full_at(width), width))
+    return width if full_at(width) >= len(inner) / 2 else None
+
+def pushed_to_next_line(shortfall: int | None, following: str) -> str | None:
+    """The unbreakable run (a number, a Latin word) opening ``following`` when it is why a line ended
+    ``shortfall`` characters short of the column's edge: it would not have fit in the room left."""
+    run = UNBREAKABLE_RUN.match(following)
+    return run.group() if run and shortfall and 0 < shortfall < len(run.group()) else None
 
 
 def _inner_lines(lines: list[str]) -> list[str]:

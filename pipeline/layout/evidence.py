@@ -10,7 +10,10 @@ returns what it finds, each piece with its weight:
   a phrase of the document (four characters or more) that the cut splits and that occurs whole
   elsewhere in it (three characters only make a probable join: short runs recur by chance);
 - a clause ending in a comma, 顿号 or colon continued by text that cannot open a paragraph
-  (a particle or connective such as 的、和、以及、从而, or a lowercase Latin word).
+  (a particle or connective such as 的、和、以及、从而, or a lowercase Latin word);
+- in hard-wrapped text, a first half whose last line stops short of the column's edge by less than
+  the number or Latin word opening the second half: the wrap moved that word to the next line
+  (:func:`pushed_run`).
 
 Position alone (the next block, the only block left) is not evidence: :mod:`pipeline.layout.repair`
 keeps such blocks apart and flags them.
@@ -26,6 +29,7 @@ import regex
 from pipeline.glossary.general import best_segmentation, log_total
 from pipeline.glossary.general import word_frequencies as general_word_frequencies
 from pipeline.glossary.model import Glossary
+from pipeline.ingest.text import pushed_to_next_line
 
 WINDOW = 8  # characters on each side of the cut that a word or phrase across it may use
 MAX_WORD_CHARS = 6
@@ -40,6 +44,8 @@ MAX_PHRASE_CHARS = 10
 # by chance, so such a join is only probable, and flagged.
 SHORT_PHRASE_CHARS = 3
 SHORT_RUN_REASON = "three characters found elsewhere in the document, run across the cut"
+PUSHED_RUN_REASON = "is never broken across lines"
+PUSHED_RUN_WEIGHT = 4.0
 
 _OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】"}
 _CLAUSE_END = regex.compile(r"[，,、：:]\s*$")
@@ -206,3 +212,15 @@ def join_evidence(end: str, start: str, text: str, glossary: Glossary | None = N
     elif why:
         evidence.append(Evidence(f"the second half cannot stand alone: {why}", False, 2.0))
     return evidence
+
+
+def pushed_run(shortfall: int | None, start: str) -> Evidence | None:
+    """Evidence that a first half whose last line stops ``shortfall`` characters short of a
+    hard-wrapped column's edge continues in ``start``: the number or Latin word opening it would not
+    have fit in that room, which is why the line ended there. Probable only: a paragraph's true last
+    line may stop just as short by chance."""
+    pushed = pushed_to_next_line(shortfall, start.lstrip())
+    if pushed is None:
+        return None
+    return Evidence(f"the first half's last line stops {shortfall} characters short of the column's edge, too little "
+                    f"room for “{pushed}”, which opens the second half and {PUSHED_RUN_REASON}", False, PUSHED_RUN_WEIGHT)

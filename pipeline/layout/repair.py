@@ -6,7 +6,8 @@ paragraphs so that:
 
 - each cut end is joined to its cut start only on evidence (:mod:`pipeline.layout.evidence`: a
   quotation closed in the other half, a word, glossary term or phrase of the document across the
-  cut, a number cut from its measure word, a clause continued by text that cannot open a paragraph),
+  cut, a number cut from its measure word, a clause continued by text that cannot open a paragraph,
+  a hard-wrapped last line ended early because the number opening the other half would not fit),
   wherever the halves lie (a second half printed before its first not on a three-character run alone);
   captions and credits between them do not count. A join is certain when
   its evidence is and no other pairing of either half has any; otherwise it is flagged as probable,
@@ -33,7 +34,7 @@ from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
 from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, is_salutation
 from pipeline.layout.reading import pair_by_reading
-from pipeline.layout.evidence import SHORT_RUN_REASON, Evidence, join_evidence
+from pipeline.layout.evidence import PUSHED_RUN_REASON, SHORT_RUN_REASON, Evidence, join_evidence, pushed_run
 from pipeline.layout.pairing import FORWARD_REACH, pair_by_structure
 
 ASIDE_KINDS = frozenset({"caption", "credit"})
@@ -134,9 +135,11 @@ def _strength(evidence: Sequence[Evidence]) -> float:
 
 
 def _enough_for_a_heading(evidence: Sequence[Evidence]) -> bool:
-    """A heading-shaped block ends without punctuation anyway: only certain evidence, or a second
-    half that cannot stand alone, makes it the first half of a paragraph."""
-    return any(piece.certain or "cannot stand alone" in piece.reason for piece in evidence)
+    """A heading-shaped block ends without punctuation anyway: only certain evidence, a second half
+    that cannot stand alone, or a last line ended early for the second half's first word makes it
+    the first half of a paragraph."""
+    return any(piece.certain or "cannot stand alone" in piece.reason or PUSHED_RUN_REASON in piece.reason
+               for piece in evidence)
 
 
 def _candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossary: Glossary | None,
@@ -155,6 +158,8 @@ def _candidates(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], gloss
             if start == end or abs(start - end) > SEARCH_WINDOW:
                 continue
             evidence = join_evidence(flow[end].source, flow[start].source, text, glossary)
+            if start > end and (pushed := pushed_run(flow[end].column_shortfall, flow[start].source)):
+                evidence.append(pushed)
             if left_open and left_open & closed[start]:
                 evidence.append(Evidence("a construction begun at the cut (such as 通过……) is completed by the other half",
                                          False, 2.0))
@@ -208,7 +213,9 @@ def find_joins(flow: Sequence[Paragraph], fragments: Sequence[_Fragment], glossa
     cut_ends = [fragment.cut_end for fragment in fragments]
     for end, start, reason in pair_by_structure(flow, cut_ends, set(joins), joined_starts, contested):
         joins[end] = _Join(start, False, reason)
-    for end, start, reason in pair_by_reading(flow, cut_ends, set(joins), {join.start for join in joins.values()}):
+    weights = {(end, start): _strength(evidence) for end, start, evidence in candidates}
+    for end, start, reason in pair_by_reading(flow, cut_ends, set(joins), {join.start for join in joins.values()},
+                                              weights):
         joins[end] = _Join(start, False, reason)
     _drop_cycles(len(flow), joins)
     return joins
