@@ -129,3 +129,10 @@ def test_ends_are_weighed_together_so_an_end_takes_its_next_best_block_when_anot
                   if paragraph.source.startswith(blocks[first_end][:10])).flags
     assert flag.check == "layout-join-probable" and "probability" in flag.message
 
+
+
+def test_a_line_of_address_continues_nothing() -> None:
+    # The only block after a column-filling end, but 女士们、先生们 opens what follows it.
+    document = repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, "女士们、先生们、朋友们！"))
+    assert not any(paragraph.joined_from for paragraph in document.paragraphs)
+    assert repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, CONTINUATION)).paragraphs[-1].joined_from

@@ -36,6 +36,7 @@ from pathlib import Path
 import regex
 
 from pipeline.document import Paragraph
+from pipeline.layout.classify import is_salutation
 
 ORDER = 4  # characters of an n-gram: three of context and the one predicted
 HEAD_CHARACTERS = 3  # how many characters of a block's opening are read against the end
@@ -117,7 +118,8 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
         return []
     evidence = evidence or {}
     body = [index for index, paragraph in enumerate(flow) if paragraph.kind == "body" and not paragraph.markup]
-    free = [index for index in body if index not in joined_starts]
+    # A line of address (女士们、先生们：) opens what follows it; it continues nothing.
+    free = [index for index in body if index not in joined_starts and not is_salutation(flow[index].source)]
     options: dict[int, dict[int, float]] = {}
     unpaired: dict[int, float] = {}
     for end, paragraph in enumerate(flow):
