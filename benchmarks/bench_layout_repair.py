@@ -39,6 +39,7 @@ RULES = (
     ("document phrase (4+ chars)", "a phrase found elsewhere"),
     ("document run (3 chars)", "three characters found elsewhere"),
     ("number and measure word", "is cut from its measure word"),
+    ("short last line, number that would not fit", "is never broken across lines"),
     ("clause mark + dependent start", "the second cannot stand alone"),
     ("dependent start", "the second half cannot stand alone"),
     ("construction completed", "a construction begun at the cut"),
