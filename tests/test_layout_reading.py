@@ -136,3 +136,22 @@ def test_a_line_of_address_continues_nothing() -> None:
     document = repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, "女士们、先生们、朋友们！"))
     assert not any(paragraph.joined_from for paragraph in document.paragraphs)
     assert repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, CONTINUATION)).paragraphs[-1].joined_from
+
+
+def test_pairing_probabilities_weigh_every_way_to_pair_the_ends() -> None:
+    # End 0 reads on into block 2 a little better than into 3, but end 1 reads on into 2 far better
+    # than into anything: the likely ways give 2 to end 1 and 3 to end 0.
+    options = {0: {2: 1.0, 3: 0.0}, 1: {2: 8.0, 3: -6.0}}
+    unpaired = {0: -9.0, 1: -9.0}
+    probabilities = reading._pairing_probabilities([0, 1], options, unpaired)
+    assert probabilities[(1, 2)] > 0.99 and probabilities[(0, 3)] > 0.99 and probabilities[(0, 2)] < 0.01
+    # Each end's pairs and its chance of none add up to one.
+    assert 0.99 < sum(value for (end, _), value in probabilities.items() if end == 0) <= 1.0
+    # Alone, end 0 would take block 2 (e^1 against e^0): not sure enough to join.
+    assert 0.5 < reading._pairing_probabilities([0], {0: options[0]}, unpaired)[(0, 2)] < reading.MIN_PROBABILITY
+
+
+def test_a_group_of_ends_too_tangled_to_weigh_is_left_apart() -> None:
+    ends = list(range(8))
+    options = {end: {start: 0.0 for start in range(10, 15)} for end in ends}
+    assert reading._pairing_probabilities(ends, options, dict.fromkeys(ends, -9.0)) == {}

@@ -54,7 +54,7 @@ MIN_PROBABILITY = 0.9
 MIN_RATIO = 0.0
 MAX_EVIDENCE = 10.0  # evidence across the cut adds its weight to the score, up to a certain join's
 REACH = 5  # free blocks after the end to weigh: a continuation comes within a few paragraphs
-MAX_WAYS = 200_000  # ways to pair a group of ends beyond which it is too tangled to weigh
+MAX_WAYS = 20_000  # ways to pair a group of ends beyond which it is too tangled to weigh (the set needs 180)
 _DIGITS = regex.compile(r"[0-9０-９]")
 _PARAGRAPH = "\n"
 
