@@ -155,3 +155,13 @@ def test_a_group_of_ends_too_tangled_to_weigh_is_left_apart() -> None:
     ends = list(range(8))
     options = {end: {start: 0.0 for start in range(10, 15)} for end in ends}
     assert reading._pairing_probabilities(ends, options, dict.fromkeys(ends, -9.0)) == {}
+
+
+def test_a_continuation_printed_above_a_lone_photo_credit_is_no_caption() -> None:
+    # Text right before a credit is taken for its caption; but here it continues the cut end before it.
+    document = repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, FIRST_HALF, CONTINUATION, "原勇 摄", CLOSING))
+    assert [paragraph.kind for paragraph in document.paragraphs] == ["title", "body", "body", "body", "body", "credit"]
+    assert document.paragraphs[3].source == FIRST_HALF + CONTINUATION
+    # With nothing cut before it, the same text above a credit is the photo's caption.
+    whole = repaired(columns("在联合国维和峰会上的讲话", LEAD, OPENING, CONTINUATION, "原勇 摄", CLOSING))
+    assert [paragraph.kind for paragraph in whole.paragraphs] == ["title", "body", "body", "body", "caption"]

@@ -32,7 +32,9 @@ import regex
 from pipeline.document import Document, Flag, Paragraph
 from pipeline.glossary.model import Glossary
 from pipeline.ingest.text import join_wrapped_lines
-from pipeline.layout.classify import STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_cut_end, is_salutation
+from pipeline.layout.classify import (
+    STRONG_START_SIGNS, cut_start_signs, frames_closed, frames_left_open, is_caption, is_cut_end, is_salutation,
+)
 from pipeline.layout.reading import pair_by_reading
 from pipeline.layout.evidence import PUSHED_RUN_REASON, SHORT_RUN_REASON, Evidence, join_evidence, pushed_run
 from pipeline.layout.pairing import FORWARD_REACH, pair_by_structure
@@ -71,6 +73,7 @@ class _Join:
 
 def repair_layout(document: Document, glossary: Glossary | None = None) -> None:
     """Rewrite ``document.paragraphs`` in reading order with cut paragraphs joined (see the module doc)."""
+    _restore_continuations_taken_for_captions(document.paragraphs, glossary, document.text)
     flow: list[Paragraph] = []
     asides: list[tuple[int | None, Paragraph]] = []  # (block the aside came after, caption)
     for paragraph in document.paragraphs:
@@ -88,6 +91,25 @@ def repair_layout(document: Document, glossary: Glossary | None = None) -> None:
 
 
 # --- captions and credits --------------------------------------------------------------------------
+
+def _restore_continuations_taken_for_captions(paragraphs: Sequence[Paragraph], glossary: Glossary | None,
+                                              text: str) -> None:
+    """A block taken for a caption only because a credit follows it (it says nothing of a picture) may
+    be the second half of a cut paragraph printed above a lone photo credit: it is body text when a
+    cut end is joined to it with the block counted as body, and a caption otherwise."""
+    by_position = [paragraph for paragraph in paragraphs
+                   if paragraph.kind == "caption" and not paragraph.markup and not is_caption(paragraph.source)]
+    if not by_position:
+        return
+    for paragraph in by_position:
+        paragraph.kind = "body"
+    flow = [paragraph for paragraph in paragraphs if paragraph.kind not in ASIDE_KINDS]
+    joins = find_joins(flow, [_fragment(paragraph) for paragraph in flow], glossary, text)
+    continuations = {id(flow[join.start]) for join in joins.values()}
+    for paragraph in by_position:
+        if id(paragraph) not in continuations:
+            paragraph.kind = "caption"
+
 
 def _add_aside(asides: list[tuple[int | None, Paragraph]], paragraph: Paragraph, anchor: int | None) -> None:
     """Keep a caption aside; a credit right after a caption (and without markup) is folded into it."""
