@@ -14,7 +14,8 @@ a block of its own, or none, is weighted by the exponent of its scores (each pai
 the weight of any evidence across its cut that was too contested to join on by itself; an end left
 unpaired scores ``UNPAIRED``), and a pair is joined when the ways that hold it carry
 ``MIN_PROBABILITY`` of the total. So the continuation must read on clearly better than the other
-blocks within reach, unless those are clearly better taken by other ends (a crossed pair).
+blocks within reach, unless those are clearly better taken by other ends (a crossed pair). A line
+of address (女士们、先生们) opens what follows it and is no block an end reads on into.
 
 An end whose last line runs to the edge of a hard-wrapped column (``Paragraph.fills_column``) was
 cut at a column's end, so a block after it does continue it: it is left unpaired only at a far
@@ -44,8 +45,8 @@ BACKOFF = math.log(0.4)  # stupid backoff's penalty per shorter context
 # Natural-log scores, set on the broken-layout set (benchmarks/bench_layout_repair.py, ten seeds):
 # an unfinished end left unpaired weighs as much as a block reading on from it e^9 (column-filling
 # end) or e^6 (other ends) times less readily than it opens a paragraph. A pairing is made at
-# probability 0.9: 0.95 made 19 fewer correct joins and 1 fewer wrong, 0.85 made 11 more correct
-# and 3 more wrong.
+# probability 0.9: 0.95 made 16 fewer correct joins and 1 fewer wrong, 0.85 made 11 more correct
+# and 2 more wrong.
 UNPAIRED_AT_COLUMN_END = -9.0
 UNPAIRED = -6.0
 MIN_PROBABILITY = 0.9
