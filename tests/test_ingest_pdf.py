@@ -191,3 +191,14 @@ def test_a_paragraph_the_reader_leaves_unfinished_is_always_flagged(tmp_path: Pa
             assert not flagged, paragraph.source
         elif not paragraph.source.endswith(("。", "。”", "！", "？")):
             assert flagged, paragraph.source
+
+
+@pytest.mark.parametrize("title", ["中欧班列跑出加速度", "新起点"])
+def test_a_short_centred_title_over_the_columns_comes_first(title: str, tmp_path: Path) -> None:
+    # Centred over three columns, it covers a gutter only in part, or lies over the middle column alone.
+    body = seed_paragraphs()
+    items = [("heading", "新起点"), *[("body", text) for text in body[:15]]]  # two pages: the header repeats
+    expected = build_newspaper_pdf(tmp_path / "page.pdf", title, items)
+    document = read_input(tmp_path / "page.pdf")
+    assert [(p.kind, p.source) for p in document.paragraphs] == expected.paragraphs
+    assert document.paragraphs[0].origin["column"] == 0

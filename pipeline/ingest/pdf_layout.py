@@ -26,6 +26,10 @@ _CREDIT_END = regex.compile(r"(?:摄|摄影|供图)\s*[)）]?$")
 _FIRST_WORD = regex.compile(r"""^[\p{Latin}\d'’"“‘\[\].,;:!?()\-]+""")
 _WIDE_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff00-\uffef“”‘’]")
 
+# Type sizes against the body's: a heading's is at least HEADING_SIZE times larger, small type
+# (captions, credits, running heads) at most SMALL_SIZE times as large.
+HEADING_SIZE = 1.12
+SMALL_SIZE = 0.92
 MARGIN_SHARE = 0.12  # headers and footers live in the top and bottom 12% of the page
 
 
@@ -108,8 +112,15 @@ def _gutters(lines: Sequence[Line], min_width: float) -> list[tuple[float, float
     tolerant = _open_ranges(lines, min_width, int(len(lines) * 0.06))
     if not tolerant:
         return []
-    rest = [line for line in lines if not any(line.x0 < a and line.x1 > b for a, b in tolerant)]
+    rest = [line for line in lines if not crosses(line, tolerant)]
     return _open_ranges(rest, min_width, 0) or tolerant
+
+
+def crosses(line: Line, gutters: Sequence[tuple[float, float]]) -> bool:
+    """Whether the line covers most of a gutter: it belongs to no single column. (A centred title
+    narrower than the page may cover a gutter only in part; a column's own line never covers more
+    than its edge.)"""
+    return any(min(line.x1, right) - max(line.x0, left) > (right - left) / 2 for left, right in gutters)
 
 
 def _open_ranges(lines: Sequence[Line], min_width: float, allowed: int) -> list[tuple[float, float]]:
@@ -153,7 +164,7 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
             line.column = column
         regions.append(sorted(lines, key=lambda line: (line.top, line.x0)))
         return
-    spanning = [line for line in lines if any(line.x0 < a and line.x1 > b for a, b in gutters)]
+    spanning = [line for line in lines if crosses(line, gutters) or _heads_the_columns(line, lines, body_size)]
     if spanning:
         spanning.sort(key=lambda line: line.top)
         crossing = {id(line) for line in spanning}
@@ -175,6 +186,13 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
         _order(part, body_size, regions, number, depth + 1)
 
 
+def _heads_the_columns(line: Line, lines: Sequence[Line], body_size: float) -> bool:
+    """A line in larger type that ends above every line of body type: a title over the columns,
+    even one short enough to stand over a single column."""
+    body = [other.top for other in lines if body_size * SMALL_SIZE < other.size < body_size * HEADING_SIZE]
+    return line.size >= body_size * HEADING_SIZE and bool(body) and line.bottom <= min(body)
+
+
 def _order_bands(lines: list[Line], body_size: float, regions: list[list[Line]], column: int, depth: int) -> bool:
     """Mixed spans with no gutter through the whole region (three columns above, two below): cut it
     at wide horizontal gaps into bands and read them top to bottom, when that reveals columns.
@@ -193,7 +211,7 @@ def _order_bands(lines: list[Line], body_size: float, regions: list[list[Line]],
         return False
     every_gutter = [gap for found in gutters for gap in found]
     for band, found in zip(bands, gutters):
-        if not found and all(any(line.x0 < a and line.x1 > b for a, b in every_gutter) for line in band):
+        if not found and all(crosses(line, every_gutter) for line in band):
             for line in band:
                 line.column = 0
             regions.append(band)
@@ -213,9 +231,9 @@ def body_font_size(lines: Sequence[Line]) -> float:
 def line_role(line: Line, body_size: float, title_size: float | None) -> str:
     if title_size and line.page == 1 and line.size >= title_size - 0.5:
         return "title"
-    if line.size >= body_size * 1.12 or (line.bold and len(line.text) <= 40 and line.size >= body_size * 0.98):
+    if line.size >= body_size * HEADING_SIZE or (line.bold and len(line.text) <= 40 and line.size >= body_size * 0.98):
         return "heading"
-    if line.size <= body_size * 0.92:
+    if line.size <= body_size * SMALL_SIZE:
         return "small"
     return "body"
 
