@@ -74,6 +74,15 @@ def test_header_and_page_numbers_are_furniture_not_text(newspaper: tuple[Path, E
         assert HEADER not in paragraph.source and "—" not in paragraph.source
 
 
+def test_a_one_page_document_sets_its_running_head_aside(tmp_path: Path) -> None:
+    # Nothing recurs on one page: the running head is the small type above all the other text.
+    expected = build_newspaper_pdf(tmp_path / "page.pdf", TITLE, [("heading", "新起点"), ("body", seed_paragraphs()[0])])
+    document = read_input(tmp_path / "page.pdf")
+    assert [(p.kind, p.source) for p in document.paragraphs] == expected.paragraphs
+    assert sorted(item["text"] for item in document.furniture) == sorted(expected.furniture)
+    assert any(item["text"] == HEADER for item in document.furniture)
+
+
 def test_paragraphs_cut_by_columns_and_pages_are_joined_and_say_so(newspaper: tuple[Path, Expected]) -> None:
     document = read_input(newspaper[0])
     joined = [p for p in document.paragraphs if "parts" in p.origin]
@@ -96,11 +105,11 @@ def test_translate_a_pdf_end_to_end(tiny_model: Path, tmp_path: Path) -> None:
                  "transformers", "--beams", "1", "--quiet", "--no-cache"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["page.en.md", "page.json", "page.md", "page.xlsx"]
     data = json.loads((out / "page.json").read_text(encoding="utf-8"))
-    # On a single page the header repeats nowhere: it stays text (nothing is dropped on a guess);
-    # the page number is furniture.
-    assert [(p["kind"], p["source"]) for p in data["paragraphs"]] == [("body", HEADER), *expected.paragraphs]
+    # On a single page the header repeats nowhere, but it is the small type above all the other
+    # text: furniture, like the page number, kept in the JSON.
+    assert [(p["kind"], p["source"]) for p in data["paragraphs"]] == expected.paragraphs
     assert all(p["origin"]["format"] == "pdf" for p in data["paragraphs"])
-    assert [item["text"] for item in data["furniture"]] == ["— 1 —"]
+    assert [item["text"] for item in data["furniture"]] == [HEADER, "— 1 —"]
 
 
 @pytest.mark.parametrize(("build", "message"), [

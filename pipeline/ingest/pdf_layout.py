@@ -70,7 +70,9 @@ def split_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -
     """Separate running headers, footers and page numbers from each page's text lines.
 
     A margin line is furniture when it is a page number, or when its text (digits ignored) recurs
-    in the margins of at least two pages; a one-page document only loses its page number.
+    in the margins of at least two pages. A one-page document shows no recurrence: there a line in
+    small type in the top margin, above all the other text (人民日报海外版 2024年5月1日 星期三), is its
+    running head.
     """
     def in_margin(line: Line) -> bool:
         height = heights[line.page - 1]
@@ -88,12 +90,20 @@ def split_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -
         body = []
         for line in page:
             repeated = len(pages) > 1 and recurring[key(line)] >= 2
-            if in_margin(line) and (repeated or _PAGE_NUMBER.match(line.text.strip())):
+            if in_margin(line) and (repeated or _PAGE_NUMBER.match(line.text.strip())
+                                    or (len(pages) == 1 and _running_head(line, page))):
                 furniture.append(line)
             else:
                 body.append(line)
         kept.append(body)
     return kept, furniture
+
+
+def _running_head(line: Line, page: Sequence[Line]) -> bool:
+    """A line in small type above every other line of the page."""
+    others = [other for other in page if other is not line]
+    return (bool(others) and line.size <= body_font_size(page) * SMALL_SIZE
+            and all(line.bottom <= other.top for other in others))
 
 
 # --- reading order --------------------------------------------------------------------------------
