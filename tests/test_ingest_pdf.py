@@ -13,8 +13,8 @@ from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.ingest.pdf import join_lines
 from pipeline.ingest.reader import read_input
-from support.build_documents import (CREDIT, HEADER, Expected, build_encrypted_pdf, build_newspaper_pdf,
-                                     build_scanned_pdf)
+from support.build_documents import (CREDIT, HEADER, TABLE_ROWS, Expected, build_encrypted_pdf, build_newspaper_pdf,
+                                     build_framed_columns_pdf, build_report_pdf, build_scanned_pdf)
 
 TITLE = "八项行动奠定共建“一带一路”新十年良好开局"
 
@@ -148,7 +148,7 @@ def test_glyphs_without_unicode_are_refused_not_translated(tmp_path: Path, monke
 
     path = tmp_path / "cid.pdf"
     build_newspaper_pdf(path, TITLE, [("body", "一段文字。")])
-    monkeypatch.setattr(pdf_module, "_page_lines", lambda page, number: [
+    monkeypatch.setattr(pdf_module, "_page_lines", lambda page, number, *tables: [
         Line(number, "(cid:1234)(cid:77)(cid:802)", 50, 200, 100, 110, 10.0)])
     with pytest.raises(InputError, match="no Unicode mapping"):
         read_input(path)
@@ -211,3 +211,25 @@ def test_a_short_centred_title_over_the_columns_comes_first(title: str, tmp_path
     document = read_input(tmp_path / "page.pdf")
     assert [(p.kind, p.source) for p in document.paragraphs] == expected.paragraphs
     assert document.paragraphs[0].origin["column"] == 0
+
+
+def test_a_ruled_table_comes_back_cell_by_cell_in_its_place(tmp_path: Path) -> None:
+    before = "国家统计局发布数据显示，2024年我国经济运行总体平稳、稳中有进，主要预期目标顺利实现。"
+    after = "数据显示，经济结构持续优化，新质生产力稳步发展，高质量发展扎实推进。"
+    build_report_pdf(tmp_path / "report.pdf", before, after)
+    document = read_input(tmp_path / "report.pdf")
+    cells = [(row, col, text) for row, cells in enumerate(TABLE_ROWS) for col, text in enumerate(cells)]
+    assert [p.source for p in document.paragraphs] == ["2024年主要经济数据", before, *[text for *_, text in cells], after]
+    table = document.paragraphs[2:-1]
+    assert [(p.origin["table"], p.origin["row"], p.origin["col"]) for p in table] == [(0, row, col) for row, col, _ in cells]
+    # Each cell is whole as it stands: body text, never joined, never flagged as cut.
+    assert {p.kind for p in table} == {"body"} and not any(p.flags for p in document.paragraphs)
+
+
+def test_prose_framed_by_rules_is_read_as_text_not_as_a_table(tmp_path: Path) -> None:
+    articles = seed_paragraphs()[:4]
+    build_framed_columns_pdf(tmp_path / "framed.pdf", articles)
+    document = read_input(tmp_path / "framed.pdf")
+    assert not any("table" in p.origin for p in document.paragraphs)
+    # Read as two columns of prose, each top to bottom.
+    assert "".join(p.source for p in document.paragraphs) == "".join(articles[index] for index in (0, 2, 1, 3))

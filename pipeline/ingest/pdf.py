@@ -21,6 +21,7 @@ from pipeline.ingest.pdf_layout import (Block, Line, body_font_size, join_across
 from pipeline.layout.classify import is_cut_end, is_salutation, looks_like_heading
 
 MAX_PAGES = 2000
+MAX_CELL_LINES = 6  # more lines than this in one ruled box is prose in a frame, not a table cell
 _WIDE = regex.compile(r"[\p{Han}\p{P}\u3000-\u303f\uff00-\uffef]")
 _LATIN_LETTER = regex.compile(r"[A-Za-z\p{Latin}]")
 _HAN = regex.compile(r"\p{Han}")
@@ -62,9 +63,10 @@ def _open(path: Path) -> Any:
     return pdf
 
 
-def _page_lines(page: Any, number: int) -> list[Line]:
+def _page_lines(page: Any, number: int, tables: Sequence[Any] = (), first_table: int = 0) -> list[Line]:
     """The page's characters grouped into lines, a line cut where a gap wider than a character
-    (a column gutter) opens."""
+    (a column gutter) opens; each ruled table (pdfplumber's, found by its rules) one line that
+    carries its cells."""
     # A glyph drawn twice at the same place (a poor man's bold) is one character. (pdfplumber's
     # dedupe_chars does this too, at several times the cost of reading the page.)
     seen: set[tuple[str, float, float]] = set()
@@ -74,7 +76,47 @@ def _page_lines(page: Any, number: int) -> list[Line]:
         if place[0] and char.get("upright", True) and place not in seen:
             seen.add(place)
             chars.append(char)
-    chars.sort(key=lambda c: (c["top"], c["x0"]))
+    table_lines: list[Line] = []
+    for table in tables:
+        line = _table_line(table, [char for char in chars if _inside(char, tuple(table.bbox))], number,
+                           first_table + len(table_lines))
+        if line is not None:
+            table_lines.append(line)
+    outside = [char for char in chars if not any(_inside(char, (line.x0, line.top, line.x1, line.bottom))
+                                                 for line in table_lines)]
+    return _lines_of(outside, number) + table_lines
+
+
+def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _table_line(table: Any, chars: Sequence[dict[str, Any]], number: int, index: int) -> Line | None:
+    """The table as one line of the page (its box, its text's size) carrying a block per cell with text;
+    ``None`` when a cell holds more than :data:`MAX_CELL_LINES` lines: prose boxed by rules (a
+    newspaper's article frames) is no table, and is read as the page's text."""
+    cells: list[Block] = []
+    for row_number, row in enumerate(table.rows):
+        for column, box in enumerate(row.cells):
+            if box is None:
+                continue  # covered by a merged cell
+            lines = _lines_of([char for char in chars if _inside(char, tuple(box))], number)
+            if len(lines) > MAX_CELL_LINES:
+                return None
+            if lines:
+                cells.append(Block("table_cell", lines, box[0], box[2],
+                                   cell={"table": index, "row": row_number, "col": column}))
+    if not cells:
+        return None
+    x0, top, x1, bottom = table.bbox
+    sizes = sorted(line.size for cell in cells for line in cell.lines)
+    return Line(page=number, text=" ".join(cell.text for cell in cells), x0=x0, x1=x1, top=top, bottom=bottom,
+                size=sizes[len(sizes) // 2], cells=cells)
+
+
+def _lines_of(chars: Sequence[dict[str, Any]], number: int) -> list[Line]:
+    chars = sorted(chars, key=lambda c: (c["top"], c["x0"]))
     rows: list[list[dict[str, Any]]] = []
     for char in chars:
         if rows and abs(char["top"] - rows[-1][0]["top"]) < min(char["size"], rows[-1][0]["size"]) * 0.5:
@@ -92,6 +134,12 @@ def _page_lines(page: Any, number: int) -> list[Line]:
             piece.append(char)
         lines.extend(_line(piece, number))
     return lines
+
+
+def _ruled_tables(page: Any) -> list[Any]:
+    """The page's tables drawn with rules, as pdfplumber finds them: two rows or more, two columns or more."""
+    return [table for table in page.find_tables()
+            if len(table.rows) >= 2 and max(len(row.cells) for row in table.rows) >= 2]
 
 
 def _line(chars: Sequence[dict[str, Any]], number: int) -> list[Line]:
@@ -122,7 +170,12 @@ def read_pdf(path: Path) -> Document:
         try:
             if len(pdf.pages) > MAX_PAGES:
                 raise InputError(f"{path}: {len(pdf.pages)} pages is over the {MAX_PAGES}-page limit; split the PDF.")
-            pages = [_page_lines(page, number) for number, page in enumerate(pdf.pages, start=1)]
+            pages = []
+            tables_so_far = 0
+            for number, page in enumerate(pdf.pages, start=1):
+                tables = _ruled_tables(page)
+                pages.append(_page_lines(page, number, tables, tables_so_far))
+                tables_so_far += len(tables)
             heights = [float(page.height) for page in pdf.pages]
             images = [[(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images]
                       for page in pdf.pages]
@@ -191,8 +244,13 @@ def _paragraph(index: int, block: Block, at_edge: bool) -> Paragraph:
     origin: dict[str, Any] = {"format": "pdf", **places[0]}
     if len(places) > 1:
         origin["parts"] = places
-    paragraph = Paragraph(id=f"p{index + 1}", kind=block.kind, source=join_lines([line.text for line in block.lines]),
+    if block.cell is not None:
+        origin.update(block.cell)
+    kind = "body" if block.cell is not None else block.kind  # a table cell is translated as body text
+    paragraph = Paragraph(id=f"p{index + 1}", kind=kind, source=join_lines([line.text for line in block.lines]),
                           block=index, origin=origin)
+    if block.cell is not None:
+        return paragraph  # a cell is whole as it stands: nothing continues it
     if len(parts) > 1:
         paragraph.flags.append(Flag("layout-join", "info", f"joined across a column or page break "
                                                       f"(pages {', '.join(str(p['page']) for p in places)})"))

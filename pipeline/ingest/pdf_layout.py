@@ -47,6 +47,8 @@ class Line:
     bold: bool = False
     column: int = 0  # 1-based column within its band; 0 for a line spanning the columns
     region: int = 0  # the reading-order region (a column of a band) the line was read in
+    # A ruled table stands in the reading order as one line that carries its cells, each a block.
+    cells: list[Block] | None = None
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Block:
     region_left: float
     region_right: float
     parts: list[list[Line]] = field(default_factory=list)  # the pieces joined into it, in order
+    cell: dict[str, int] | None = None  # for a table cell: {"table": t, "row": r, "col": c}, 0-based
 
     @property
     def text(self) -> str:
@@ -272,13 +275,21 @@ def paragraphs_of_region(region: Sequence[Line], body_size: float, title_size: f
                          images: Sequence[tuple[float, float, float, float]]) -> list[Block]:
     """Cut one region's lines into blocks: a new block at a change of role, a first-line indent,
     a wider gap than the line spacing, or after a line that stops short of the column's edge."""
-    body = [line for line in region if line_role(line, body_size, title_size) == "body"] or list(region)
+    body = ([line for line in region if line.cells is None and line_role(line, body_size, title_size) == "body"]
+            or list(region))
     left = min(line.x0 for line in body)
     right = max(line.x1 for line in body)
     blocks: list[Block] = []
     previous: Line | None = None
     previous_role = ""
     for line in region:
+        if line.cells is not None:  # a table: its cells, each a paragraph of its own
+            for cell in line.cells:
+                for cell_line in cell.lines:
+                    cell_line.column, cell_line.region = line.column, line.region
+            blocks.extend(line.cells)
+            previous, previous_role = None, ""
+            continue
         role = line_role(line, body_size, title_size)
         start = previous is None or role != previous_role
         if not start and previous is not None:
@@ -366,6 +377,12 @@ def join_across_regions(regions: Sequence[list[Block]]) -> tuple[list[Block], li
     pending: Block | None = None  # a body block that ended its region without closing punctuation
     for region in regions:
         for position, block in enumerate(region):
+            if block.cell is not None:  # a table stands between: text does not run on through it
+                if pending is not None and runs_to_edge(pending):
+                    unsure.append(pending)
+                pending = None
+                flat.append(block)
+                continue
             if block.kind == "caption":
                 flat.append(block)
                 continue

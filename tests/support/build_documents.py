@@ -175,6 +175,43 @@ def build_scanned_pdf(path: Path) -> None:
     canvas.save()
 
 
+TABLE_ROWS = [["指标", "数值", "比上年增长"], ["国内生产总值", "134.9万亿元", "5.0%"], ["粮食产量", "1.41万亿斤", "1.6%"],
+              ["货物进出口总额", "43.85万亿元", "5.0%"], ["城镇新增就业", "1256万人", "—"]]
+
+
+def build_report_pdf(path: Path, before: str, after: str, rows: list[list[str]] = TABLE_ROWS) -> None:
+    """A one-column report page: a title, a paragraph, a table drawn with rules, a paragraph."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _font()
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21)
+    title = ParagraphStyle("title", fontName=font, fontSize=18, leading=26, alignment=1)
+    table = Table(rows, colWidths=[150, 120, 100])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 10.5),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    story = [Paragraph("2024年主要经济数据", title), Spacer(1, 12), Paragraph(before, body), Spacer(1, 8), table,
+             Spacer(1, 8), Paragraph(after, body)]
+    SimpleDocTemplate(str(path), pagesize=(PAGE_W, PAGE_H)).build(story)
+
+
+def build_framed_columns_pdf(path: Path, articles: list[str]) -> None:
+    """Prose in two columns and two rows of boxes ruled around them, as some newspapers frame their
+    articles (four articles: left to right, then the next row)."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = ParagraphStyle("body", fontName=_font(), fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21)
+    boxes = [[Paragraph(text, body) for text in articles[:2]], [Paragraph(text, body) for text in articles[2:4]]]
+    table = Table(boxes, colWidths=[240, 240])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               *[(side, (0, 0), (-1, -1), 12) for side in
+                                 ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))
+    SimpleDocTemplate(str(path), pagesize=(PAGE_W, PAGE_H)).build([table])
+
+
 def build_encrypted_pdf(path: Path) -> None:
     from reportlab.pdfgen import canvas as pdf_canvas
 
