@@ -138,6 +138,8 @@ def _lines_of(chars: Sequence[dict[str, Any]], number: int) -> list[Line]:
 
 def _ruled_tables(page: Any) -> list[Any]:
     """The page's tables drawn with rules, as pdfplumber finds them: two rows or more, two columns or more."""
+    if not (page.lines or page.rects):
+        return []  # no rules drawn: no table to find (and finding costs more than reading the page)
     return [table for table in page.find_tables()
             if len(table.rows) >= 2 and max(len(row.cells) for row in table.rows) >= 2]
 
