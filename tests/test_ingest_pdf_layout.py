@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.ingest.pdf_furniture import split_furniture
 from pipeline.ingest.pdf_layout import (Block, Line, ends_short, join_across_regions, paragraphs_of_region,
-                                        reading_order, runs_to_edge, split_furniture)
+                                        reading_order, runs_to_edge)
 
 SIZE = 10.0
 

@@ -16,8 +16,8 @@ import regex
 
 from pipeline.document import Document, Flag, Paragraph
 from pipeline.errors import InputError
-from pipeline.ingest.pdf_layout import (Block, Line, body_font_size, join_across_regions,
-                                        paragraphs_of_region, reading_order, split_furniture)
+from pipeline.ingest.pdf_furniture import split_furniture
+from pipeline.ingest.pdf_layout import Block, Line, body_font_size, join_across_regions, paragraphs_of_region, reading_order
 from pipeline.layout.classify import is_cut_end, is_salutation, looks_like_heading
 
 MAX_PAGES = 2000

@@ -1,7 +1,7 @@
 """Reading order and paragraphs from a PDF page's geometry (pure functions over positioned lines).
 
-The PDF reader (``pipeline.ingest.pdf``) turns characters into ``Line``s; this module finds the
-page furniture (headers, footers and page numbers repeated across pages), the columns (gutters in
+The PDF reader (``pipeline.ingest.pdf``) turns characters into ``Line``s and sets the page
+furniture aside (``pipeline.ingest.pdf_furniture``); this module finds the columns (gutters in
 the x-extents of the lines, any number of them, with lines spanning a gutter cutting the page into
 bands), the reading order (band by band, column by column, page after page), the paragraphs (first
 -line indents, line spacing, changes of type size) and their kinds (title, heading, caption, body),
@@ -11,16 +11,12 @@ and joins a paragraph that a column or page break cut in two.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 _CLOSED_END = regex.compile(r"[。！？!?…；;][”’」』）)\]]*\s*$")
-_PAGE_NUMBER = regex.compile(r"^(?:[-–—·\s]*\d{1,4}[-–—·\s]*|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
-                             r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4})$", regex.IGNORECASE)
-_DIGITS = regex.compile(r"\d+")
 _CREDIT_END = regex.compile(r"(?:摄|摄影|供图)\s*[)）]?$")
 
 _FIRST_WORD = regex.compile(r"""^[\p{Latin}\d'’"“‘\[\].,;:!?()\-]+""")
@@ -30,7 +26,6 @@ _WIDE_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u
 # (captions, credits, running heads) at most SMALL_SIZE times as large.
 HEADING_SIZE = 1.12
 SMALL_SIZE = 0.92
-MARGIN_SHARE = 0.12  # headers and footers live in the top and bottom 12% of the page
 
 
 @dataclass
@@ -65,48 +60,6 @@ class Block:
     @property
     def text(self) -> str:
         return "".join(line.text for line in self.lines)
-
-
-# --- furniture ------------------------------------------------------------------------------------
-
-def split_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> tuple[list[list[Line]], list[Line]]:
-    """Separate running headers, footers and page numbers from each page's text lines.
-
-    A margin line is furniture when it is a page number, or when its text (digits ignored) recurs
-    in the margins of at least two pages. A one-page document shows no recurrence: there a line in
-    small type in the top margin, above all the other text (人民日报海外版 2024年5月1日 星期三), is its
-    running head.
-    """
-    def in_margin(line: Line) -> bool:
-        height = heights[line.page - 1]
-        return line.bottom <= height * MARGIN_SHARE or line.top >= height * (1 - MARGIN_SHARE)
-
-    def key(line: Line) -> tuple[str, int]:
-        """The text with its numbers blanked (page numbers and dates change), and where it sits."""
-        return _DIGITS.sub("#", "".join(line.text.split())), round(line.top / 6)
-
-    recurring = Counter(k for page in pages for k in {key(line) for line in page
-                                                      if in_margin(line) and _DIGITS.sub("", line.text).strip()})
-    kept: list[list[Line]] = []
-    furniture: list[Line] = []
-    for page in pages:
-        body = []
-        for line in page:
-            repeated = len(pages) > 1 and recurring[key(line)] >= 2
-            if in_margin(line) and (repeated or _PAGE_NUMBER.match(line.text.strip())
-                                    or (len(pages) == 1 and _running_head(line, page))):
-                furniture.append(line)
-            else:
-                body.append(line)
-        kept.append(body)
-    return kept, furniture
-
-
-def _running_head(line: Line, page: Sequence[Line]) -> bool:
-    """A line in small type above every other line of the page."""
-    others = [other for other in page if other is not line]
-    return (bool(others) and line.size <= body_font_size(page) * SMALL_SIZE
-            and all(line.bottom <= other.top for other in others))
 
 
 # --- reading order --------------------------------------------------------------------------------
