@@ -12,7 +12,7 @@ take). Such a join is always flagged for review, its reason naming what each hal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import permutations
 
 import regex
@@ -57,7 +57,7 @@ def end_reason(paragraph: Paragraph, cut_end: bool) -> str | None:
     return None
 
 
-def _groups(edges: dict[int, list[int]]) -> list[tuple[list[int], list[int]]]:
+def connected_groups(edges: Mapping[int, Iterable[int]]) -> list[tuple[list[int], list[int]]]:
     """Connected groups of ends and starts (each as a sorted list) of the end → starts graph."""
     groups: list[tuple[set[int], set[int]]] = []
     for end, starts in edges.items():
@@ -100,7 +100,7 @@ def pair_by_structure(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joine
     # Every end that could take a start is matched with the others at once, so a start two ends
     # could take is never given to the first that asks.
     pairs = []
-    for group_ends, group_starts in _groups({end: found for end, found in edges.items() if found}):
+    for group_ends, group_starts in connected_groups({end: found for end, found in edges.items() if found}):
         if any(("end", end) in contested for end in group_ends) or any(("start", start) in contested
                                                                       for start in group_starts):
             continue

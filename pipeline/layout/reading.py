@@ -38,6 +38,7 @@ import regex
 
 from pipeline.document import Paragraph
 from pipeline.layout.classify import is_salutation
+from pipeline.layout.pairing import connected_groups
 
 ORDER = 4  # characters of an n-gram: three of context and the one predicted
 HEAD_CHARACTERS = 3  # how many characters of a block's opening are read against the end
@@ -123,6 +124,7 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
     free = [index for index in body if index not in joined_starts and not is_salutation(flow[index].source)]
     options: dict[int, dict[int, float]] = {}
     unpaired: dict[int, float] = {}
+    column_ends: set[int] = set()
     for end, paragraph in enumerate(flow):
         if not cut_ends[end] or end in joined_ends:  # a cut end is a body block without markup
             continue
@@ -131,32 +133,19 @@ def pair_by_reading(flow: Sequence[Paragraph], cut_ends: Sequence[bool], joined_
             continue
         # A block within reach already joined to another end may be this one's continuation.
         intact = not any(start in joined_starts for start in [start for start in body if start > end][:REACH])
-        unpaired[end] = UNPAIRED_AT_COLUMN_END if paragraph.fills_column and intact else UNPAIRED
+        if paragraph.fills_column and intact:
+            column_ends.add(end)
+        unpaired[end] = UNPAIRED_AT_COLUMN_END if end in column_ends else UNPAIRED
         options[end] = {start: reading_ratio(paragraph.source, flow[start].source)
                         + min(evidence.get((end, start), 0.0), MAX_EVIDENCE) for start in reach}
     pairs = []
-    for ends in _groups(options):
+    for ends, _ in connected_groups(options):
         for (end, start), probability in _pairing_probabilities(ends, options, unpaired).items():
-            score = options[end][start]
-            at_column_end = unpaired[end] == UNPAIRED_AT_COLUMN_END
-            if probability < MIN_PROBABILITY or (score < MIN_RATIO and not at_column_end):
+            at_column_end = end in column_ends
+            if probability < MIN_PROBABILITY or (options[end][start] < MIN_RATIO and not at_column_end):
                 continue
             pairs.append((end, start, _reason(flow, end, start, options[end], at_column_end, probability)))
     return sorted(pairs)
-
-
-def _groups(options: Mapping[int, Mapping[int, float]]) -> list[list[int]]:
-    """The cut ends in groups that share no block they could take with another group."""
-    groups: list[tuple[list[int], set[int]]] = []
-    for end, starts in options.items():
-        touching = [group for group in groups if group[1] & set(starts)]
-        merged: tuple[list[int], set[int]] = ([end], set(starts))
-        for group in touching:
-            merged[0].extend(group[0])
-            merged[1].update(group[1])
-            groups.remove(group)
-        groups.append(merged)
-    return [sorted(ends) for ends, _ in groups]
 
 
 def _pairing_probabilities(ends: Sequence[int], options: Mapping[int, Mapping[int, float]],
