@@ -130,7 +130,8 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
             line.column = column
         regions.append(sorted(lines, key=lambda line: (line.top, line.x0)))
         return
-    spanning = [line for line in lines if crosses(line, gutters) or _heads_the_columns(line, lines, body_size)]
+    first_body_top = min((line.top for line in lines if _body_type(line, body_size)), default=None)
+    spanning = [line for line in lines if crosses(line, gutters) or _heads_the_columns(line, first_body_top, body_size)]
     if spanning:
         spanning.sort(key=lambda line: line.top)
         crossing = {id(line) for line in spanning}
@@ -152,11 +153,14 @@ def _order(lines: list[Line], body_size: float, regions: list[list[Line]], colum
         _order(part, body_size, regions, number, depth + 1)
 
 
-def _heads_the_columns(line: Line, lines: Sequence[Line], body_size: float) -> bool:
-    """A line in larger type that ends above every line of body type: a title over the columns,
-    even one short enough to stand over a single column."""
-    body = [other.top for other in lines if body_size * SMALL_SIZE < other.size < body_size * HEADING_SIZE]
-    return line.size >= body_size * HEADING_SIZE and bool(body) and line.bottom <= min(body)
+def _heads_the_columns(line: Line, first_body_top: float | None, body_size: float) -> bool:
+    """A line in larger type that ends above every line of body type (the first of which starts at
+    ``first_body_top``): a title over the columns, even one short enough to stand over a single column."""
+    return line.size >= body_size * HEADING_SIZE and first_body_top is not None and line.bottom <= first_body_top
+
+
+def _body_type(line: Line, body_size: float) -> bool:
+    return body_size * SMALL_SIZE < line.size < body_size * HEADING_SIZE
 
 
 def _order_bands(lines: list[Line], body_size: float, regions: list[list[Line]], column: int, depth: int) -> bool:
