@@ -175,9 +175,8 @@ def read_pdf(path: Path) -> Document:
             pages = []
             tables_so_far = 0
             for number, page in enumerate(pdf.pages, start=1):
-                tables = _ruled_tables(page)
-                pages.append(_page_lines(page, number, tables, tables_so_far))
-                tables_so_far += len(tables)
+                pages.append(_page_lines(page, number, _ruled_tables(page), tables_so_far))
+                tables_so_far += sum(1 for line in pages[-1] if line.cells is not None)  # framed prose is none
             heights = [float(page.height) for page in pdf.pages]
             images = [[(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images]
                       for page in pdf.pages]
