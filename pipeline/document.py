@@ -98,12 +98,18 @@ class Paragraph:
     joined_from: list[int] = field(default_factory=list)  # input block numbers merged into this one
     joined_lines: list[int] = field(default_factory=list)  # first input line of each piece, in joined order
     block: int = 0  # input block number (0-based) before any layout repair
-    fills_column: bool = False  # the block's last line runs to the edge of a hard-wrapped column (text input)
-    column_shortfall: int | None = None  # how far short of that edge its last line stops (None: not hard-wrapped)
+    # How far short of the edge of a hard-wrapped column the block's last line stops (text input;
+    # None: not hard-wrapped).
+    column_shortfall: int | None = None
     flags: list[Flag] = field(default_factory=list)
     # Where the paragraph sits in a PDF or Word input: page, column and bbox (PDF), or paragraph
     # index, style and table cell (DOCX). Empty for text, whose ``lines`` already say where.
     origin: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fills_column(self) -> bool:
+        """The block's last line runs to the edge of a hard-wrapped column."""
+        return self.column_shortfall == 0
 
     @property
     def translatable(self) -> bool:

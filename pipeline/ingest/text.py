@@ -42,11 +42,15 @@ class Block:
     text: str
     first_line: int
     last_line: int
-    # When the text was hard-wrapped at a fixed width (in characters): the width, and whether this
-    # block's last line runs to it, as the last line of a paragraph cut at a column's end does.
+    # When the text was hard-wrapped at a fixed width (in characters): the width, and how many
+    # characters short of it the block's last line stops.
     column_width: int | None = None
-    fills_column: bool = False
-    column_shortfall: int | None = None  # characters the last line stops short of that width
+    column_shortfall: int | None = None
+
+    @property
+    def fills_column(self) -> bool:
+        """The last line runs to the column's width, as the last line of a paragraph cut at a column's end does."""
+        return self.column_shortfall == 0
 
 
 def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
@@ -180,8 +184,7 @@ def split_blocks(text: str) -> list[Block]:
     flush()
     width = column_width(list(wrapped.values()))
     if width is not None:
-        blocks = [replace(block, column_width=width, fills_column=len(wrapped[block.number][-1]) >= width,
-                          column_shortfall=max(0, width - len(wrapped[block.number][-1])))
+        blocks = [replace(block, column_width=width, column_shortfall=max(0, width - len(wrapped[block.number][-1])))
                   if block.number in wrapped
                   else block for block in blocks]
     return [block for block in blocks if block.text.strip() or block.markup.strip()]
@@ -201,6 +204,7 @@ def column_width(wrapped: list[list[str]]) -> int | None:
 
     width = max({length for length, _ in inner}, key=lambda width: (full_at(width), width))
     return width if full_at(width) >= len(inner) / 2 else None
+
 
 def pushed_to_next_line(shortfall: int | None, following: str) -> str | None:
     """The unbreakable run (a number, a Latin word) opening ``following`` when it is why a line ended

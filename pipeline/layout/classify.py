@@ -306,7 +306,7 @@ def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
     """Give each block a kind; the document's first block, when heading-shaped, becomes its title,
     and a subtitle (``——……``) and date, place and author lines right under it are recognised."""
     if any(block.fills_column for block in blocks) and not full_lines_are_evidence(blocks):
-        blocks = [replace(block, fills_column=False, column_shortfall=None) for block in blocks]
+        blocks = [replace(block, column_shortfall=None) for block in blocks]
     paragraphs: list[Paragraph] = []
     for index, block in enumerate(blocks):
         kind = _front_matter_kind(block, index, [paragraph.kind for paragraph in paragraphs]) or _kind(block, blocks, index)
@@ -314,7 +314,7 @@ def classify_blocks(blocks: Sequence[Block]) -> list[Paragraph]:
             kind = "title"
         paragraphs.append(Paragraph(
             id=f"p{len(paragraphs) + 1}", kind=kind, source=block.text, markup=block.markup,
-            lines=(block.first_line, block.last_line), block=block.number, fills_column=block.fills_column,
+            lines=(block.first_line, block.last_line), block=block.number,
             column_shortfall=block.column_shortfall,
         ))
     return paragraphs
